@@ -1,0 +1,1 @@
+//! Typed async client for the Ambient Code Platform backend REST API.

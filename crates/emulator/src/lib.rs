@@ -1,0 +1,1 @@
+//! Offline emulator of the Ambient Code Platform backend REST API.
