@@ -1,0 +1,7 @@
+//! `terraform-provider-acp`: a Terraform provider for the Ambient Code Platform.
+//!
+//! The binary speaks Terraform's plugin protocol 6 itself. [`server`] owns the process side
+//! (go-plugin handshake, mutual TLS, gRPC services, logging), [`framework`] the protocol-level
+//! provider model, and [`provider`], [`resources`] and [`data_sources`] what ACP users see.
+
+pub mod framework;
