@@ -200,11 +200,11 @@ impl Transport {
             let (failure, error, server_delay) = match outcome {
                 Ok(answer) => {
                     let status = answer.status.as_u16();
-                    tracing::debug!(method = %call.method, path, status, attempt, elapsed_ms, "acp request");
+                    tracing::debug!(method = %call.method, path = %path, status, attempt, elapsed_ms, "acp request");
                     if !call.sensitive {
                         tracing::trace!(
                             method = %call.method,
-                            path,
+                            path = %path,
                             body = %String::from_utf8_lossy(&answer.body).replace(self.token.expose_secret().as_str(), "[redacted]"),
                             "acp response body"
                         );
@@ -225,7 +225,7 @@ impl Transport {
                     )
                 }
                 Err((failure, error)) => {
-                    tracing::debug!(method = %call.method, path, attempt, elapsed_ms, error = %error, "acp request failed");
+                    tracing::debug!(method = %call.method, path = %path, attempt, elapsed_ms, error = %error, "acp request failed");
                     (failure, error, None)
                 }
             };
@@ -239,7 +239,7 @@ impl Transport {
             };
             tracing::warn!(
                 method = %call.method,
-                path,
+                path = %path,
                 attempt,
                 delay_ms = delay.as_millis() as u64,
                 reason = %error,
