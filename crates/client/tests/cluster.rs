@@ -10,7 +10,10 @@ use support::{always, fixture, json, serve};
 async fn cluster_info_decodes_open_shift_flag_spelling() {
     let server = serve(Router::new().route(
         "/api/cluster-info",
-        get(always(json(200, r#"{"isOpenShift": true, "vertexEnabled": true}"#))),
+        get(always(json(
+            200,
+            r#"{"isOpenShift": true, "vertexEnabled": true}"#,
+        ))),
     ))
     .await;
 
@@ -53,7 +56,10 @@ async fn access_decodes_role_and_decision() {
 async fn access_denied_for_unknown_project_is_forbidden() {
     let server = serve(Router::new().route(
         "/api/projects/ghost/access",
-        get(always(json(403, r#"{"error":"Unauthorized to access project"}"#))),
+        get(always(json(
+            403,
+            r#"{"error":"Unauthorized to access project"}"#,
+        ))),
     ))
     .await;
 

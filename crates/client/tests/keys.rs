@@ -17,11 +17,17 @@ async fn list_keys_decodes_optional_fields_and_unused_keys() {
     ))
     .await;
 
-    let keys = support::client(&server).list_keys("team-alpha").await.unwrap();
+    let keys = support::client(&server)
+        .list_keys("team-alpha")
+        .await
+        .unwrap();
 
     assert_eq!(keys.len(), 2);
     assert_eq!(keys[0].id, "ambient-key-ci-bot-3f9a1c2e");
-    assert_eq!(keys[0].description.as_deref(), Some("GitHub Actions pipeline"));
+    assert_eq!(
+        keys[0].description.as_deref(),
+        Some("GitHub Actions pipeline")
+    );
     assert_eq!(keys[0].last_used_at, "2026-08-18T11:30:05Z");
     assert_eq!(keys[1].name, "readonly dash");
     assert_eq!(keys[1].description, None);
@@ -41,7 +47,10 @@ async fn half_created_key_without_role_decodes() {
     ))
     .await;
 
-    let keys = support::client(&server).list_keys("team-alpha").await.unwrap();
+    let keys = support::client(&server)
+        .list_keys("team-alpha")
+        .await
+        .unwrap();
 
     assert_eq!(keys[0].role, None);
 }

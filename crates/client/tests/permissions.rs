@@ -15,7 +15,10 @@ async fn list_permissions_decodes_documented_example() {
     ))
     .await;
 
-    let items = support::client(&server).list_permissions("team-alpha").await.unwrap();
+    let items = support::client(&server)
+        .list_permissions("team-alpha")
+        .await
+        .unwrap();
 
     assert_eq!(items.len(), 3);
     assert_eq!(
@@ -37,7 +40,10 @@ async fn list_permissions_of_fresh_project_is_empty() {
     ))
     .await;
 
-    let items = support::client(&server).list_permissions("fresh").await.unwrap();
+    let items = support::client(&server)
+        .list_permissions("fresh")
+        .await
+        .unwrap();
 
     assert!(items.is_empty());
 }
@@ -91,7 +97,12 @@ async fn duplicate_grant_is_conflict() {
         .unwrap_err();
 
     assert!(error.is_conflict(), "{error:?}");
-    assert!(error.to_string().contains("grant edit to user \"bob@example.com\""), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("grant edit to user \"bob@example.com\""),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -108,7 +119,10 @@ async fn revoke_subject_encodes_name_as_one_segment() {
         .unwrap();
 
     let request = server.single_request();
-    assert_eq!(request.path, "/api/projects/team-alpha/permissions/group/Ops%20Team%2FEU%231%3Fx=y");
+    assert_eq!(
+        request.path,
+        "/api/projects/team-alpha/permissions/group/Ops%20Team%2FEU%231%3Fx=y"
+    );
     assert_eq!(request.query, None);
 }
 

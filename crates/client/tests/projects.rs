@@ -16,7 +16,10 @@ async fn get_project_decodes_null_annotations_and_missing_description() {
     ))
     .await;
 
-    let project = support::client(&server).get_project("team-alpha").await.unwrap();
+    let project = support::client(&server)
+        .get_project("team-alpha")
+        .await
+        .unwrap();
 
     assert_eq!(project.name, "team-alpha");
     assert_eq!(project.display_name, "");
@@ -38,7 +41,10 @@ async fn get_project_ignores_unknown_fields_and_missing_annotations() {
     ))
     .await;
 
-    let project = support::client(&server).get_project("team-alpha").await.unwrap();
+    let project = support::client(&server)
+        .get_project("team-alpha")
+        .await
+        .unwrap();
 
     assert!(project.annotations.is_empty());
     assert!(project.is_terminating());
@@ -52,12 +58,21 @@ async fn get_project_sends_auth_identity_and_accept_headers() {
     ))
     .await;
 
-    support::client(&server).get_project("team-alpha").await.unwrap();
+    support::client(&server)
+        .get_project("team-alpha")
+        .await
+        .unwrap();
 
     let request = server.single_request();
-    assert_eq!(request.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
     assert_eq!(request.header("x-forwarded-user"), Some(USERNAME));
-    assert_eq!(request.header("x-forwarded-preferred-username"), Some(USERNAME));
+    assert_eq!(
+        request.header("x-forwarded-preferred-username"),
+        Some(USERNAME)
+    );
     assert_eq!(request.header("accept"), Some("application/json"));
     assert_eq!(request.header("user-agent"), Some("acp-client-tests/1"));
     assert_eq!(request.header("content-type"), None, "a GET has no body");
@@ -128,8 +143,14 @@ async fn create_project_decodes_openshift_annotations_and_omits_unset_fields() {
     assert!(created.is_openshift);
     assert_eq!(created.display_name, "Team Alpha");
     assert_eq!(created.annotations.len(), 3);
-    assert_eq!(created.annotations["openshift.io/requester"], "alice@example.com");
-    assert_eq!(server.single_request().json(), serde_json::json!({"name": "team-alpha"}));
+    assert_eq!(
+        created.annotations["openshift.io/requester"],
+        "alice@example.com"
+    );
+    assert_eq!(
+        server.single_request().json(),
+        serde_json::json!({"name": "team-alpha"})
+    );
 }
 
 #[tokio::test]
@@ -198,7 +219,10 @@ async fn delete_project_accepts_204_without_body() {
     ))
     .await;
 
-    support::client(&server).delete_project("team-alpha").await.unwrap();
+    support::client(&server)
+        .delete_project("team-alpha")
+        .await
+        .unwrap();
 
     assert_eq!(server.single_request().method, "DELETE");
 }
@@ -211,7 +235,10 @@ async fn missing_project_is_not_found() {
     ))
     .await;
 
-    let error = support::client(&server).get_project("ghost").await.unwrap_err();
+    let error = support::client(&server)
+        .get_project("ghost")
+        .await
+        .unwrap_err();
 
     assert!(error.is_not_found(), "{error:?}");
     assert!(!error.is_conflict());
@@ -243,8 +270,10 @@ async fn list_projects_sends_pagination_and_search_and_decodes_page() {
 fn page(names: &[&str], offset: u32, next: Option<u32>) -> String {
     let items: Vec<_> = names
         .iter()
-        .map(|n| serde_json::json!({"name": n, "displayName": "", "labels": {}, "annotations": null,
-            "creationTimestamp": "2026-08-18T09:15:02Z", "status": "Active", "isOpenShift": false}))
+        .map(|n| {
+            serde_json::json!({"name": n, "displayName": "", "labels": {}, "annotations": null,
+            "creationTimestamp": "2026-08-18T09:15:02Z", "status": "Active", "isOpenShift": false})
+        })
         .collect();
     let mut body = serde_json::json!({
         "items": items, "totalCount": 5, "limit": 100, "offset": offset, "hasMore": next.is_some()
@@ -271,12 +300,26 @@ async fn list_all_projects_walks_every_page() {
     ))
     .await;
 
-    let all = support::client(&server).list_all_projects(None).await.unwrap();
+    let all = support::client(&server)
+        .list_all_projects(None)
+        .await
+        .unwrap();
 
     let names: Vec<_> = all.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["p1", "p2", "p3", "p4", "p5"]);
-    let offsets: Vec<_> = server.requests().into_iter().map(|r| r.query.unwrap()).collect();
-    assert_eq!(offsets, ["limit=100&offset=0", "limit=100&offset=2", "limit=100&offset=4"]);
+    let offsets: Vec<_> = server
+        .requests()
+        .into_iter()
+        .map(|r| r.query.unwrap())
+        .collect();
+    assert_eq!(
+        offsets,
+        [
+            "limit=100&offset=0",
+            "limit=100&offset=2",
+            "limit=100&offset=4"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -287,9 +330,15 @@ async fn list_all_projects_stops_when_pagination_does_not_advance() {
     ))
     .await;
 
-    let error = support::client(&server).list_all_projects(None).await.unwrap_err();
+    let error = support::client(&server)
+        .list_all_projects(None)
+        .await
+        .unwrap_err();
 
-    assert!(error.to_string().contains("pagination did not advance"), "{error}");
+    assert!(
+        error.to_string().contains("pagination did not advance"),
+        "{error}"
+    );
     assert_eq!(server.requests().len(), 1);
 }
 

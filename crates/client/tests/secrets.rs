@@ -15,10 +15,16 @@ async fn get_runner_secrets_decodes_clear_text_map() {
     ))
     .await;
 
-    let map = support::client(&server).get_runner_secrets("team-alpha").await.unwrap();
+    let map = support::client(&server)
+        .get_runner_secrets("team-alpha")
+        .await
+        .unwrap();
 
     assert_eq!(map.len(), 1);
-    assert_eq!(map["ANTHROPIC_API_KEY"], "sk-ant-api03-EXAMPLEEXAMPLEEXAMPLE");
+    assert_eq!(
+        map["ANTHROPIC_API_KEY"],
+        "sk-ant-api03-EXAMPLEEXAMPLEEXAMPLE"
+    );
 }
 
 #[tokio::test]
@@ -51,7 +57,10 @@ async fn absent_secret_reads_as_empty_map() {
     ))
     .await;
 
-    let map = support::client(&server).get_runner_secrets("team-alpha").await.unwrap();
+    let map = support::client(&server)
+        .get_runner_secrets("team-alpha")
+        .await
+        .unwrap();
 
     assert!(map.is_empty());
 }
@@ -60,7 +69,10 @@ async fn absent_secret_reads_as_empty_map() {
 async fn put_integration_secrets_sends_whole_map_in_data_envelope() {
     let server = serve(Router::new().route(
         "/api/projects/team-alpha/integration-secrets",
-        axum::routing::put(always(json(200, fixture("integration_secrets_updated.json")))),
+        axum::routing::put(always(json(
+            200,
+            fixture("integration_secrets_updated.json"),
+        ))),
     ))
     .await;
     let map: SecretMap = [
@@ -129,7 +141,10 @@ async fn unexpected_secret_body_is_decode_error_without_values() {
     // Valid JSON of the wrong shape: serde would normally quote the value.
     let server = serve(Router::new().route(
         "/api/projects/team-alpha/runner-secrets",
-        get(always(json(200, r#"{"data": {"ANTHROPIC_API_KEY": ["sk-ant-LEAKME"]}}"#))),
+        get(always(json(
+            200,
+            r#"{"data": {"ANTHROPIC_API_KEY": ["sk-ant-LEAKME"]}}"#,
+        ))),
     ))
     .await;
 
@@ -138,7 +153,10 @@ async fn unexpected_secret_body_is_decode_error_without_values() {
         .await
         .unwrap_err();
 
-    assert!(matches!(error, acp_client::Error::Decode { .. }), "{error:?}");
+    assert!(
+        matches!(error, acp_client::Error::Decode { .. }),
+        "{error:?}"
+    );
     for text in [error.to_string(), format!("{error:?}")] {
         assert!(!text.contains("LEAKME"), "{text}");
         assert!(text.contains("runner-secrets"), "{text}");
@@ -166,7 +184,10 @@ async fn secret_bodies_never_reach_logs_even_at_trace() {
     client.get_project("team-alpha").await.unwrap();
 
     let text = logs.text();
-    assert!(text.contains("path=/api/projects/team-alpha/integration-secrets"), "{text}");
+    assert!(
+        text.contains("path=/api/projects/team-alpha/integration-secrets"),
+        "{text}"
+    );
     assert!(!text.contains("ghp_Example"), "{text}");
     assert!(!text.contains("ATATTexampletoken"), "{text}");
     // Project bodies are allowed at trace, which proves trace was on.

@@ -113,23 +113,25 @@ fn instrument(routes: Router) -> (Router, Arc<Mutex<Vec<Recorded>>>) {
     let app = routes
         .fallback(unexpected)
         .method_not_allowed_fallback(unexpected)
-        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
-            let log = log.clone();
-            async move {
-                let (parts, body) = req.into_parts();
-                let body = axum::body::to_bytes(body, usize::MAX)
-                    .await
-                    .expect("read request body");
-                log.lock().expect("request log").push(Recorded {
-                    method: parts.method.clone(),
-                    path: parts.uri.path().to_owned(),
-                    query: parts.uri.query().map(str::to_owned),
-                    headers: parts.headers.clone(),
-                    body: body.to_vec(),
-                });
-                next.run(Request::from_parts(parts, Body::from(body))).await
-            }
-        }));
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| {
+                let log = log.clone();
+                async move {
+                    let (parts, body) = req.into_parts();
+                    let body = axum::body::to_bytes(body, usize::MAX)
+                        .await
+                        .expect("read request body");
+                    log.lock().expect("request log").push(Recorded {
+                        method: parts.method.clone(),
+                        path: parts.uri.path().to_owned(),
+                        query: parts.uri.query().map(str::to_owned),
+                        headers: parts.headers.clone(),
+                        body: body.to_vec(),
+                    });
+                    next.run(Request::from_parts(parts, Body::from(body))).await
+                }
+            },
+        ));
     (app, requests)
 }
 
@@ -204,7 +206,8 @@ impl Hits {
         self.0.load(Ordering::SeqCst)
     }
 
-    fn next(&self) -> usize {
+    /// Records a hit and returns how many came before it.
+    pub fn hit(&self) -> usize {
         self.0.fetch_add(1, Ordering::SeqCst)
     }
 }
@@ -218,13 +221,15 @@ pub fn replay(
     let steps = Arc::new(steps);
     let hits = hits.clone();
     move || {
-        let n = hits.next().min(steps.len() - 1);
+        let n = hits.hit().min(steps.len() - 1);
         std::future::ready(steps[n].clone().into_response())
     }
 }
 
 /// A handler that always answers `canned`.
-pub fn always(canned: Canned) -> impl Fn() -> std::future::Ready<Response> + Clone + Send + Sync + 'static {
+pub fn always(
+    canned: Canned,
+) -> impl Fn() -> std::future::Ready<Response> + Clone + Send + Sync + 'static {
     replay(&Hits::default(), vec![canned])
 }
 
