@@ -115,11 +115,28 @@ pub(super) fn write_map(
     kind: Kind,
     data: BTreeMap<String, String>,
 ) -> Result<(), ApiError> {
+    modify_map(state, caller, kind, |_| data)
+}
+
+/// Read-modify-write of a map under one lock, so that the storage view and concurrent
+/// whole-map writers never interleave between the read and the write.
+pub(super) fn modify_map(
+    state: &SharedState,
+    caller: &Caller,
+    kind: Kind,
+    change: impl FnOnce(BTreeMap<String, String>) -> BTreeMap<String, String>,
+) -> Result<(), ApiError> {
     if !kind.readable_by(caller) {
         return Err(kind.read_error());
     }
     let mut store = state.store();
     let project = store.projects.get_mut(&caller.project);
+    let current = project
+        .as_ref()
+        .and_then(|p| p.secret(kind.is_runner()))
+        .map(|s| s.data.clone())
+        .unwrap_or_default();
+    let data = change(current);
     let exists = project
         .as_ref()
         .is_some_and(|p| p.secret(kind.is_runner()).is_some());

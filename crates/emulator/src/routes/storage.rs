@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::secrets::{read_map, write_map, Kind};
+use super::secrets::{modify_map, read_map, Kind};
 use super::{JsonBody, ProjectCaller};
 use crate::error::{json, no_content, ApiError, ApiResult, Message};
 use crate::state::SharedState;
@@ -104,8 +104,6 @@ async fn storage_put(
     if !present(&body.bucket) {
         return Err(ApiError::bad_request("bucket is required"));
     }
-    let mut data = without_s3(read_map(&state, &caller, Kind::Integration)?);
-    data.insert(MODE.to_owned(), "custom".to_owned());
     let values = [
         body.endpoint,
         body.bucket,
@@ -113,12 +111,16 @@ async fn storage_put(
         body.access_key,
         body.secret_key,
     ];
-    for ((_, key), value) in FIELDS.iter().zip(values) {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            data.insert((*key).to_owned(), value);
+    modify_map(&state, &caller, Kind::Integration, |current| {
+        let mut data = without_s3(current);
+        data.insert(MODE.to_owned(), "custom".to_owned());
+        for ((_, key), value) in FIELDS.iter().zip(values) {
+            if let Some(value) = value.filter(|v| !v.is_empty()) {
+                data.insert((*key).to_owned(), value);
+            }
         }
-    }
-    write_map(&state, &caller, Kind::Integration, data)?;
+        data
+    })?;
     Ok(json(
         StatusCode::OK,
         &Message {
@@ -131,8 +133,10 @@ async fn storage_delete(
     State(state): State<SharedState>,
     ProjectCaller(caller): ProjectCaller,
 ) -> ApiResult {
-    let mut data = without_s3(read_map(&state, &caller, Kind::Integration)?);
-    data.insert(MODE.to_owned(), "shared".to_owned());
-    write_map(&state, &caller, Kind::Integration, data)?;
+    modify_map(&state, &caller, Kind::Integration, |current| {
+        let mut data = without_s3(current);
+        data.insert(MODE.to_owned(), "shared".to_owned());
+        data
+    })?;
     Ok(no_content())
 }
