@@ -5,3 +5,8 @@
 //! provider model, and [`provider`], [`resources`] and [`data_sources`] what ACP users see.
 
 pub mod framework;
+pub mod data_sources;
+pub mod platform;
+pub mod provider;
+pub mod resources;
+pub mod server;

@@ -1,0 +1,67 @@
+//! What a configured provider hands to its resources: the platform client, facts about the
+//! cluster learned once, and the translation of platform errors into diagnostics that say
+//! what to fix.
+
+use acp_client::{Client, Error};
+use tokio::sync::OnceCell;
+
+use crate::framework::Diagnostic;
+
+/// The configured connection to one ACP platform.
+#[derive(Debug)]
+pub struct Platform {
+    client: Client,
+    openshift: OnceCell<bool>,
+}
+
+impl Platform {
+    /// Wraps a configured client.
+    pub fn new(client: Client) -> Platform {
+        Platform { client, openshift: OnceCell::new() }
+    }
+
+    /// The platform client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Whether the platform runs on OpenShift (which stores workspace display names and
+    /// descriptions), asked once per provider process; `None` when the platform cannot say.
+    pub async fn is_openshift(&self) -> Option<bool> {
+        self.openshift
+            .get_or_try_init(|| async {
+                self.client.cluster_info().await.map(|info| info.is_openshift)
+            })
+            .await
+            .ok()
+            .copied()
+    }
+}
+
+/// A diagnostic for a failed platform call: `action` is a phrase such as "create workspace
+/// \"team-alpha\"". The detail explains the cause and names the setting or role to fix.
+pub fn api_error(action: &str, err: &Error) -> Diagnostic {
+    let summary = format!("Unable to {action}");
+    let cause = err.api_message().map_or_else(|| err.to_string(), str::to_string);
+    let detail = match err.status() {
+        Some(401) => format!(
+            "The platform rejected the API token ({cause}). Check `token` in the provider block \
+             or the ACP_TOKEN environment variable; the token may have expired."
+        ),
+        Some(403) => format!(
+            "The platform refused the request ({cause}). The token's user needs the admin role \
+             on the workspace for this operation (view is enough only for data sources)."
+        ),
+        Some(status) => format!("The platform answered HTTP {status}: {cause}."),
+        None if err.is_connect() => format!(
+            "Could not connect to the platform: {err}. Check `endpoint` in the provider block \
+             or ACP_ENDPOINT, and that the platform is reachable from here."
+        ),
+        None if err.is_timeout() => format!(
+            "The platform did not answer in time: {err}. Raise `request_timeout` if the \
+             platform is slow, or try again."
+        ),
+        None => format!("{err}."),
+    };
+    Diagnostic::error(summary, detail)
+}
