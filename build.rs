@@ -9,7 +9,12 @@ use tonic_build::manual::{Builder, Method, Service};
 const CODEC: &str = "tonic::codec::ProstCodec";
 const MESSAGES: &str = "crate::server::go_plugin::messages";
 
-fn method(name: &str, route: &str, input: &str, output: &str) -> tonic_build::manual::MethodBuilder {
+fn method(
+    name: &str,
+    route: &str,
+    input: &str,
+    output: &str,
+) -> tonic_build::manual::MethodBuilder {
     Method::builder()
         .name(name)
         .route_name(route)

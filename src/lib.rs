@@ -4,8 +4,8 @@
 //! (go-plugin handshake, mutual TLS, gRPC services, logging), [`framework`] the protocol-level
 //! provider model, and [`provider`], [`resources`] and [`data_sources`] what ACP users see.
 
-pub mod framework;
 pub mod data_sources;
+pub mod framework;
 pub mod platform;
 pub mod provider;
 pub mod resources;

@@ -17,7 +17,10 @@ pub struct Platform {
 impl Platform {
     /// Wraps a configured client.
     pub fn new(client: Client) -> Platform {
-        Platform { client, openshift: OnceCell::new() }
+        Platform {
+            client,
+            openshift: OnceCell::new(),
+        }
     }
 
     /// The platform client.
@@ -30,7 +33,10 @@ impl Platform {
     pub async fn is_openshift(&self) -> Option<bool> {
         self.openshift
             .get_or_try_init(|| async {
-                self.client.cluster_info().await.map(|info| info.is_openshift)
+                self.client
+                    .cluster_info()
+                    .await
+                    .map(|info| info.is_openshift)
             })
             .await
             .ok()
@@ -42,7 +48,9 @@ impl Platform {
 /// \"team-alpha\"". The detail explains the cause and names the setting or role to fix.
 pub fn api_error(action: &str, err: &Error) -> Diagnostic {
     let summary = format!("Unable to {action}");
-    let cause = err.api_message().map_or_else(|| err.to_string(), str::to_string);
+    let cause = err
+        .api_message()
+        .map_or_else(|| err.to_string(), str::to_string);
     let detail = match err.status() {
         Some(401) => format!(
             "The platform rejected the API token ({cause}). Check `token` in the provider block \

@@ -31,14 +31,34 @@ struct Setting {
     env: &'static str,
 }
 
-const ENDPOINT: Setting = Setting { name: "endpoint", env: "ACP_ENDPOINT" };
-const TOKEN: Setting = Setting { name: "token", env: "ACP_TOKEN" };
-const USERNAME: Setting = Setting { name: "username", env: "ACP_USERNAME" };
-const CA_CERT_PEM: Setting = Setting { name: "ca_cert_pem", env: "ACP_CA_CERT_PEM" };
-const INSECURE: Setting =
-    Setting { name: "insecure_skip_tls_verify", env: "ACP_INSECURE_SKIP_TLS_VERIFY" };
-const REQUEST_TIMEOUT: Setting = Setting { name: "request_timeout", env: "ACP_REQUEST_TIMEOUT" };
-const MAX_RETRIES: Setting = Setting { name: "max_retries", env: "ACP_MAX_RETRIES" };
+const ENDPOINT: Setting = Setting {
+    name: "endpoint",
+    env: "ACP_ENDPOINT",
+};
+const TOKEN: Setting = Setting {
+    name: "token",
+    env: "ACP_TOKEN",
+};
+const USERNAME: Setting = Setting {
+    name: "username",
+    env: "ACP_USERNAME",
+};
+const CA_CERT_PEM: Setting = Setting {
+    name: "ca_cert_pem",
+    env: "ACP_CA_CERT_PEM",
+};
+const INSECURE: Setting = Setting {
+    name: "insecure_skip_tls_verify",
+    env: "ACP_INSECURE_SKIP_TLS_VERIFY",
+};
+const REQUEST_TIMEOUT: Setting = Setting {
+    name: "request_timeout",
+    env: "ACP_REQUEST_TIMEOUT",
+};
+const MAX_RETRIES: Setting = Setting {
+    name: "max_retries",
+    env: "ACP_MAX_RETRIES",
+};
 
 /// The value of a setting: the provider block's when set, else the environment's.
 fn setting(config: &Value, setting: &Setting) -> Option<String> {
@@ -68,7 +88,10 @@ fn parse_bool(text: &str) -> Option<bool> {
 fn setting_error(s: &Setting, summary: &str, detail: &str) -> Diagnostic {
     Diagnostic::error(
         format!("{summary}: {}", s.name),
-        format!("{detail} Set `{}` in the provider block or the {} environment variable.", s.name, s.env),
+        format!(
+            "{detail} Set `{}` in the provider block or the {} environment variable.",
+            s.name, s.env
+        ),
     )
     .at(crate::framework::AttributePath::root(s.name))
 }
@@ -150,35 +173,62 @@ impl Provider for AcpProvider {
         let token = setting(config, &TOKEN);
         let endpoint = match endpoint.as_deref().map(url::Url::parse) {
             None => {
-                errors.push(setting_error(&ENDPOINT, "Missing provider setting", "The ACP API endpoint is not set."));
+                errors.push(setting_error(
+                    &ENDPOINT,
+                    "Missing provider setting",
+                    "The ACP API endpoint is not set.",
+                ));
                 None
             }
             Some(Err(_)) => {
-                errors.push(setting_error(&ENDPOINT, "Invalid provider setting", "The endpoint must be an absolute http:// or https:// URL."));
+                errors.push(setting_error(
+                    &ENDPOINT,
+                    "Invalid provider setting",
+                    "The endpoint must be an absolute http:// or https:// URL.",
+                ));
                 None
             }
             Some(Ok(url)) if !matches!(url.scheme(), "http" | "https") => {
-                errors.push(setting_error(&ENDPOINT, "Invalid provider setting", "The endpoint must be an absolute http:// or https:// URL."));
+                errors.push(setting_error(
+                    &ENDPOINT,
+                    "Invalid provider setting",
+                    "The endpoint must be an absolute http:// or https:// URL.",
+                ));
                 None
             }
             Some(Ok(url)) => Some(url),
         };
         if token.is_none() {
-            errors.push(setting_error(&TOKEN, "Missing provider setting", "No API token is set."));
+            errors.push(setting_error(
+                &TOKEN,
+                "Missing provider setting",
+                "No API token is set.",
+            ));
         }
         let request_timeout = match setting(config, &REQUEST_TIMEOUT) {
             None => DEFAULT_REQUEST_TIMEOUT,
             Some(text) => parse_duration(&text).unwrap_or_else(|reason| {
-                errors.push(setting_error(&REQUEST_TIMEOUT, "Invalid provider setting", &reason));
+                errors.push(setting_error(
+                    &REQUEST_TIMEOUT,
+                    "Invalid provider setting",
+                    &reason,
+                ));
                 DEFAULT_REQUEST_TIMEOUT
             }),
         };
         let max_retries = match config.get(MAX_RETRIES.name).as_i64() {
             Some(n) => u32::try_from(n).unwrap_or(DEFAULT_MAX_RETRIES),
-            None => match std::env::var(MAX_RETRIES.env).ok().filter(|v| !v.is_empty()) {
+            None => match std::env::var(MAX_RETRIES.env)
+                .ok()
+                .filter(|v| !v.is_empty())
+            {
                 None => DEFAULT_MAX_RETRIES,
                 Some(text) => text.trim().parse::<u32>().unwrap_or_else(|_| {
-                    errors.push(setting_error(&MAX_RETRIES, "Invalid provider setting", "Must be a whole number from 0 to 20."));
+                    errors.push(setting_error(
+                        &MAX_RETRIES,
+                        "Invalid provider setting",
+                        "Must be a whole number from 0 to 20.",
+                    ));
                     DEFAULT_MAX_RETRIES
                 }),
             },
@@ -188,14 +238,22 @@ impl Provider for AcpProvider {
             None => match std::env::var(INSECURE.env).ok() {
                 None => false,
                 Some(text) => parse_bool(&text).unwrap_or_else(|| {
-                    errors.push(setting_error(&INSECURE, "Invalid provider setting", "Must be true or false."));
+                    errors.push(setting_error(
+                        &INSECURE,
+                        "Invalid provider setting",
+                        "Must be true or false.",
+                    ));
                     false
                 }),
             },
         };
         errors.into_result()?;
         let (Some(endpoint), Some(token)) = (endpoint, token) else {
-            return Err(Diagnostic::error("Invalid provider configuration", "The endpoint or token is missing.").into());
+            return Err(Diagnostic::error(
+                "Invalid provider configuration",
+                "The endpoint or token is missing.",
+            )
+            .into());
         };
         if insecure {
             warnings.push(Diagnostic::warning(
@@ -222,7 +280,11 @@ impl Provider for AcpProvider {
                 &format!("{e}."),
             ))
         })?;
-        tracing::debug!(version = env!("CARGO_PKG_VERSION"), terraform_version, "provider configured");
+        tracing::debug!(
+            version = env!("CARGO_PKG_VERSION"),
+            terraform_version,
+            "provider configured"
+        );
         Ok(Platform::new(client))
     }
 

@@ -92,7 +92,10 @@ fn mp_to_value(raw: &Mp, ty: &Type, path: &str, depth: usize) -> Result<Value, D
             return Ok(Value::Unknown)
         }
         Mp::Ext(code, _) => {
-            return Err(DecodeError::new(path, format!("unexpected extension type {code}")))
+            return Err(DecodeError::new(
+                path,
+                format!("unexpected extension type {code}"),
+            ))
         }
         _ => {}
     }
@@ -137,7 +140,10 @@ fn mp_to_value(raw: &Mp, ty: &Type, path: &str, depth: usize) -> Result<Value, D
                 let key = k
                     .as_str()
                     .ok_or_else(|| DecodeError::new(path, "map key is not a string"))?;
-                out.insert(key.to_string(), mp_to_value(v, elem, &child(path, key), depth + 1)?);
+                out.insert(
+                    key.to_string(),
+                    mp_to_value(v, elem, &child(path, key), depth + 1)?,
+                );
             }
             Ok(Value::Map(out))
         }
@@ -150,15 +156,24 @@ fn mp_to_value(raw: &Mp, ty: &Type, path: &str, depth: usize) -> Result<Value, D
                     .as_str()
                     .ok_or_else(|| DecodeError::new(path, "object key is not a string"))?;
                 let Some(attr_ty) = attrs.get(key) else {
-                    return Err(DecodeError::new(path, format!("unexpected attribute {key:?}")));
+                    return Err(DecodeError::new(
+                        path,
+                        format!("unexpected attribute {key:?}"),
+                    ));
                 };
-                out.insert(key.to_string(), mp_to_value(v, attr_ty, &child(path, key), depth + 1)?);
+                out.insert(
+                    key.to_string(),
+                    mp_to_value(v, attr_ty, &child(path, key), depth + 1)?,
+                );
             }
             Ok(Value::Object(out))
         }
         Type::Dynamic => {
             // A known dynamic value is a two-element array: [type as JSON bytes, value].
-            let parts = raw.as_array().filter(|p| p.len() == 2).ok_or_else(mismatch)?;
+            let parts = raw
+                .as_array()
+                .filter(|p| p.len() == 2)
+                .ok_or_else(mismatch)?;
             let type_bytes = match &parts[0] {
                 Mp::Binary(b) => b.as_slice(),
                 Mp::String(s) => s.as_bytes(),
@@ -188,10 +203,12 @@ fn mp_number(raw: &Mp) -> Option<Number> {
 }
 
 fn parse_number(s: &str) -> Option<Number> {
-    s.parse::<i64>()
-        .map(Number::Int)
-        .ok()
-        .or_else(|| s.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float))
+    s.parse::<i64>().map(Number::Int).ok().or_else(|| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Number::Float)
+    })
 }
 
 fn value_to_mp(value: &Value, ty: &Type) -> Mp {
@@ -247,12 +264,15 @@ fn infer_type(value: &Value) -> Type {
         Value::String(_) => Type::String,
         Value::List(items) => Type::List(Box::new(items.first().map_or(Type::Dynamic, infer_type))),
         Value::Set(items) => Type::Set(Box::new(items.first().map_or(Type::Dynamic, infer_type))),
-        Value::Map(entries) => {
-            Type::Map(Box::new(entries.values().next().map_or(Type::Dynamic, infer_type)))
-        }
-        Value::Object(attrs) => {
-            Type::Object(attrs.iter().map(|(k, v)| (k.clone(), infer_type(v))).collect())
-        }
+        Value::Map(entries) => Type::Map(Box::new(
+            entries.values().next().map_or(Type::Dynamic, infer_type),
+        )),
+        Value::Object(attrs) => Type::Object(
+            attrs
+                .iter()
+                .map(|(k, v)| (k.clone(), infer_type(v)))
+                .collect(),
+        ),
         Value::Null | Value::Unknown => Type::Dynamic,
     }
 }
@@ -295,7 +315,12 @@ fn json_to_value(
         }
         (Type::Map(elem), J::Object(entries)) => entries
             .iter()
-            .map(|(k, v)| Ok((k.clone(), json_to_value(v, elem, &child(path, k), depth + 1)?)))
+            .map(|(k, v)| {
+                Ok((
+                    k.clone(),
+                    json_to_value(v, elem, &child(path, k), depth + 1)?,
+                ))
+            })
             .collect::<Result<BTreeMap<_, _>, _>>()
             .map(Value::Map),
         (Type::Object(attrs), J::Object(entries)) => {
@@ -310,7 +335,10 @@ fn json_to_value(
             Ok(Value::Object(out))
         }
         (Type::Dynamic, J::Object(parts)) => {
-            let inner = parts.get("type").and_then(Type::from_json).ok_or_else(mismatch)?;
+            let inner = parts
+                .get("type")
+                .and_then(Type::from_json)
+                .ok_or_else(mismatch)?;
             let value = parts.get("value").ok_or_else(mismatch)?;
             json_to_value(value, &inner, path, depth + 1)
         }
@@ -368,16 +396,28 @@ mod tests {
 
     #[test]
     fn decodes_unknown_extension_of_any_length_and_refined_unknowns() {
-        for bytes in [vec![0xd4, 0x00, 0x00], vec![0xc7, 0x00, 0x00], vec![0xd4, 0x0c, 0x01]] {
-            assert!(from_msgpack(&bytes, &Type::String).expect("decodes").is_unknown());
+        for bytes in [
+            vec![0xd4, 0x00, 0x00],
+            vec![0xc7, 0x00, 0x00],
+            vec![0xd4, 0x0c, 0x01],
+        ] {
+            assert!(from_msgpack(&bytes, &Type::String)
+                .expect("decodes")
+                .is_unknown());
         }
     }
 
     #[test]
     fn numbers_decode_from_int_float_and_string() {
-        assert_eq!(from_msgpack(&[0x05], &Type::Number).unwrap().as_i64(), Some(5));
+        assert_eq!(
+            from_msgpack(&[0x05], &Type::Number).unwrap().as_i64(),
+            Some(5)
+        );
         let f = to_msgpack(&Value::Number(Number::Float(1.5)), &Type::Number);
-        assert_eq!(from_msgpack(&f, &Type::Number).unwrap(), Value::Number(Number::Float(1.5)));
+        assert_eq!(
+            from_msgpack(&f, &Type::Number).unwrap(),
+            Value::Number(Number::Float(1.5))
+        );
         let s = to_msgpack(&Value::from("12"), &Type::String);
         assert_eq!(from_msgpack(&s, &Type::Number).unwrap().as_i64(), Some(12));
     }

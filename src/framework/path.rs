@@ -80,7 +80,10 @@ mod tests {
     fn displays_like_terraform_addresses() {
         let p = AttributePath::root("timeouts").attribute("create");
         assert_eq!(p.to_string(), "timeouts.create");
-        assert_eq!(AttributePath::root("labels").key("team").to_string(), r#"labels["team"]"#);
+        assert_eq!(
+            AttributePath::root("labels").key("team").to_string(),
+            r#"labels["team"]"#
+        );
         assert_eq!(p.to_proto().steps.len(), 2);
     }
 }

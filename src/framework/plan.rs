@@ -111,13 +111,23 @@ fn validate_attribute(
     }
     if let Some((Nesting::Single, nested)) = &attribute.nested {
         for inner in nested {
-            validate_attribute(inner, value.get(inner.name), &path.attribute(inner.name), diags);
+            validate_attribute(
+                inner,
+                value.get(inner.name),
+                &path.attribute(inner.name),
+                diags,
+            );
         }
     }
 }
 
 /// The diagnostic for a configured value that breaks a rule. Sensitive values are never quoted.
-pub fn invalid_value(path: &AttributePath, reason: &str, value: &Value, sensitive: bool) -> Diagnostic {
+pub fn invalid_value(
+    path: &AttributePath,
+    reason: &str,
+    value: &Value,
+    sensitive: bool,
+) -> Diagnostic {
     let shown = match value.as_str() {
         Some(s) if !sensitive => format!(" Got {s:?}."),
         _ => String::new(),
@@ -165,7 +175,10 @@ mod tests {
         assert_eq!(planned.get("role").as_str(), Some("edit"));
         assert!(planned.get("id").is_unknown());
         assert!(planned.get("status").is_unknown());
-        assert!(planned.get("secret_wo").is_null(), "write-only values never enter the plan");
+        assert!(
+            planned.get("secret_wo").is_null(),
+            "write-only values never enter the plan"
+        );
         assert!(replace.is_empty());
     }
 
@@ -214,7 +227,12 @@ mod tests {
 
     #[test]
     fn sensitive_values_are_not_quoted() {
-        let d = invalid_value(&AttributePath::root("token"), "Bad.", &"hunter2".into(), true);
+        let d = invalid_value(
+            &AttributePath::root("token"),
+            "Bad.",
+            &"hunter2".into(),
+            true,
+        );
         assert!(!d.detail.contains("hunter2"));
     }
 }

@@ -77,8 +77,12 @@ pub trait Resource<D: Send + Sync>: Send + Sync {
     }
 
     /// Creates the object and returns its state.
-    async fn create(&self, ctx: &mut Ctx<'_, D>, planned: &Value, config: &Value)
-        -> DiagResult<Value>;
+    async fn create(
+        &self,
+        ctx: &mut Ctx<'_, D>,
+        planned: &Value,
+        config: &Value,
+    ) -> DiagResult<Value>;
 
     /// Reads the object; `None` when it no longer exists.
     async fn read(&self, ctx: &mut Ctx<'_, D>, state: &Value) -> DiagResult<Option<Value>>;

@@ -351,7 +351,15 @@ mod tests {
         let flags: Vec<_> = block
             .attributes
             .iter()
-            .map(|a| (a.required, a.optional, a.computed, a.sensitive, a.write_only))
+            .map(|a| {
+                (
+                    a.required,
+                    a.optional,
+                    a.computed,
+                    a.sensitive,
+                    a.write_only,
+                )
+            })
             .collect();
         assert_eq!(
             flags,

@@ -45,8 +45,10 @@ impl Type {
             Type::Map(t) => json!(["map", t.to_json()]),
             Type::Tuple(ts) => json!(["tuple", ts.iter().map(Type::to_json).collect::<Vec<_>>()]),
             Type::Object(attrs) => {
-                let attrs: serde_json::Map<_, _> =
-                    attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect();
+                let attrs: serde_json::Map<_, _> = attrs
+                    .iter()
+                    .map(|(k, t)| (k.clone(), t.to_json()))
+                    .collect();
                 json!(["object", attrs])
             }
         }
@@ -109,8 +111,11 @@ mod tests {
     #[test]
     fn json_round_trips() {
         let t = Type::List(Box::new(Type::Object(
-            [("n".to_string(), Type::Number), ("s".to_string(), Type::Set(Box::new(Type::String)))]
-                .into(),
+            [
+                ("n".to_string(), Type::Number),
+                ("s".to_string(), Type::Set(Box::new(Type::String))),
+            ]
+            .into(),
         )));
         assert_eq!(Type::from_json(&t.to_json()), Some(t));
         assert_eq!(Type::from_json(&json!("nope")), None);

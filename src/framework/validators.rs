@@ -156,7 +156,10 @@ mod tests {
 
     #[test]
     fn int_between_refuses_fractions_and_out_of_range() {
-        let v = IntBetween { min: 600, max: 31_536_000 };
+        let v = IntBetween {
+            min: 600,
+            max: 31_536_000,
+        };
         assert!(v.validate(&Value::from(600)).is_ok());
         assert!(v.validate(&Value::from(599)).is_err());
         let frac = Value::Number(crate::framework::value::Number::Float(600.5));

@@ -172,9 +172,7 @@ impl PartialEq for Value {
             (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
             (Value::String(a), Value::String(b)) => a == b,
             (Value::List(a), Value::List(b)) => a == b,
-            (Value::Set(a), Value::Set(b)) => {
-                a.len() == b.len() && a.iter().all(|x| b.contains(x))
-            }
+            (Value::Set(a), Value::Set(b)) => a.len() == b.len() && a.iter().all(|x| b.contains(x)),
             (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => a == b,
             _ => false,
         }

@@ -42,9 +42,11 @@ pub fn check_name(name: &str) -> Result<(), String> {
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !valid_chars || name.starts_with('-') || name.ends_with('-') {
-        return Err("Use only lowercase letters, digits and '-', and start and end with a \
+        return Err(
+            "Use only lowercase letters, digits and '-', and start and end with a \
                     letter or digit."
-            .to_string());
+                .to_string(),
+        );
     }
     if RESERVED_NAMES.contains(&name) {
         return Err(format!(
@@ -80,7 +82,10 @@ fn state_from(project: &Project, display_name: Value, description: Value) -> Val
         ("display_name", display_name),
         ("description", description),
         ("status", Value::from(project.status.as_str())),
-        ("creation_timestamp", Value::from(project.creation_timestamp.as_str())),
+        (
+            "creation_timestamp",
+            Value::from(project.creation_timestamp.as_str()),
+        ),
         ("is_openshift", Value::from(project.is_openshift)),
         ("labels", Value::string_map(&project.labels)),
         ("annotations", Value::string_map(&project.annotations)),
@@ -136,7 +141,9 @@ async fn wait_until_gone(platform: &Platform, name: &str) -> DiagResult<()> {
     loop {
         match platform.client().get_project(name).await {
             Err(e) if e.is_not_found() => return Ok(()),
-            Err(e) => return Err(api_error(&format!("check deletion of workspace {name:?}"), &e).into()),
+            Err(e) => {
+                return Err(api_error(&format!("check deletion of workspace {name:?}"), &e).into())
+            }
             Ok(project) => {
                 tracing::debug!(workspace = name, status = %project.status, "waiting for workspace to go away");
             }
@@ -321,7 +328,10 @@ impl Resource<Platform> for WorkspaceResource {
         let (display_name, description) = if project.is_openshift {
             (stored_display_name(&project), stored_description(&project))
         } else {
-            (state.get("display_name").clone(), state.get("description").clone())
+            (
+                state.get("display_name").clone(),
+                state.get("description").clone(),
+            )
         };
         Ok(Some(state_from(&project, display_name, description)))
     }
@@ -336,7 +346,9 @@ impl Resource<Platform> for WorkspaceResource {
         let name = planned.get("name").to_opt_string().unwrap_or_default();
         let changed = |attr: &str| {
             let value = planned.get(attr);
-            (value != prior.get(attr)).then(|| value.to_opt_string()).flatten()
+            (value != prior.get(attr))
+                .then(|| value.to_opt_string())
+                .flatten()
         };
         let request = UpdateProject {
             name: Some(name.clone()),
@@ -412,7 +424,16 @@ mod tests {
     fn names_follow_the_platform_rules() {
         assert!(check_name("team-alpha").is_ok());
         assert!(check_name("9lives").is_ok());
-        for bad in ["Team", "-a", "a-", "a_b", "a.b", "kube-system", "default", "é"] {
+        for bad in [
+            "Team",
+            "-a",
+            "a-",
+            "a_b",
+            "a.b",
+            "kube-system",
+            "default",
+            "é",
+        ] {
             assert!(check_name(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -52,7 +52,14 @@ impl<P: Provider> ProviderService<P> {
             .into_iter()
             .map(|imp| {
                 let schema = imp.schema();
-                (imp.type_name(), Entry { ty: schema.value_type(), schema, imp })
+                (
+                    imp.type_name(),
+                    Entry {
+                        ty: schema.value_type(),
+                        schema,
+                        imp,
+                    },
+                )
             })
             .collect();
         let data_sources: HashMap<_, _> = provider
@@ -60,7 +67,14 @@ impl<P: Provider> ProviderService<P> {
             .into_iter()
             .map(|imp| {
                 let schema = imp.schema();
-                (imp.type_name(), Entry { ty: schema.value_type(), schema, imp })
+                (
+                    imp.type_name(),
+                    Entry {
+                        ty: schema.value_type(),
+                        schema,
+                        imp,
+                    },
+                )
             })
             .collect();
         let schema_response = pb::get_provider_schema::Response {
@@ -94,7 +108,9 @@ impl<P: Provider> ProviderService<P> {
     }
 
     fn data(&self) -> Option<Arc<P::Data>> {
-        self.data.read().map_or_else(|e| e.into_inner().clone(), |d| d.clone())
+        self.data
+            .read()
+            .map_or_else(|e| e.into_inner().clone(), |d| d.clone())
     }
 
     /// Runs an operation until it finishes or Terraform asks the provider to stop.
@@ -166,12 +182,16 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             resources: self
                 .resources
                 .keys()
-                .map(|name| pb::get_metadata::ResourceMetadata { type_name: name.to_string() })
+                .map(|name| pb::get_metadata::ResourceMetadata {
+                    type_name: name.to_string(),
+                })
                 .collect(),
             data_sources: self
                 .data_sources
                 .keys()
-                .map(|name| pb::get_metadata::DataSourceMetadata { type_name: name.to_string() })
+                .map(|name| pb::get_metadata::DataSourceMetadata {
+                    type_name: name.to_string(),
+                })
                 .collect(),
             ..Default::default()
         }))
@@ -197,7 +217,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             }
             Err(diags) => diags.to_proto(),
         };
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics }))
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics,
+        }))
     }
 
     async fn validate_resource_config(
@@ -207,7 +229,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         let request = request.into_inner();
         let Some(entry) = self.resources.get(request.type_name.as_str()) else {
             let diagnostics = unknown_type("resource", &request.type_name);
-            return Ok(Response::new(pb::validate_resource_config::Response { diagnostics }));
+            return Ok(Response::new(pb::validate_resource_config::Response {
+                diagnostics,
+            }));
         };
         let diagnostics = match decode(request.config.as_ref(), &entry.ty) {
             Ok(config) => {
@@ -217,7 +241,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             }
             Err(diags) => diags.to_proto(),
         };
-        Ok(Response::new(pb::validate_resource_config::Response { diagnostics }))
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics,
+        }))
     }
 
     async fn validate_data_resource_config(
@@ -227,7 +253,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         let request = request.into_inner();
         let Some(entry) = self.data_sources.get(request.type_name.as_str()) else {
             let diagnostics = unknown_type("data source", &request.type_name);
-            return Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics }));
+            return Ok(Response::new(pb::validate_data_resource_config::Response {
+                diagnostics,
+            }));
         };
         let diagnostics = match decode(request.config.as_ref(), &entry.ty) {
             Ok(config) => {
@@ -237,7 +265,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             }
             Err(diags) => diags.to_proto(),
         };
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics,
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -271,7 +301,13 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             )
             .into())
         } else {
-            decode(Some(&pb::DynamicValue { msgpack: Vec::new(), json: raw.json }), &entry.ty)
+            decode(
+                Some(&pb::DynamicValue {
+                    msgpack: Vec::new(),
+                    json: raw.json,
+                }),
+                &entry.ty,
+            )
         };
         Ok(Response::new(match result {
             Ok(state) => pb::upgrade_resource_state::Response {
@@ -324,7 +360,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
                 Err(poisoned) => *poisoned.into_inner() = Some(Arc::new(data)),
             }
         }
-        Ok(Response::new(pb::configure_provider::Response { diagnostics }))
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics,
+        }))
     }
 
     async fn read_resource(
@@ -411,7 +449,12 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         }
         let (planned, requires_replace) =
             plan_from_schema(&entry.schema, &prior, &config, proposed);
-        let mut plan = Plan { prior: &prior, config: &config, planned, requires_replace };
+        let mut plan = Plan {
+            prior: &prior,
+            config: &config,
+            planned,
+            requires_replace,
+        };
         let data = self.data();
         let result = self
             .until_stopped(entry.imp.modify_plan(data.as_deref(), &mut plan))
@@ -468,7 +511,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             let r = self.until_stopped(imp.delete(&mut ctx, &prior)).await;
             (r.map(|()| Value::Null), prior.clone())
         } else if prior.is_null() {
-            let r = self.until_stopped(imp.create(&mut ctx, &planned, &config)).await;
+            let r = self
+                .until_stopped(imp.create(&mut ctx, &planned, &config))
+                .await;
             (r, Value::Null)
         } else {
             let r = self
@@ -508,7 +553,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             }));
         };
         let mut ctx = Ctx::new(data.as_ref());
-        let result = self.until_stopped(entry.imp.import(&mut ctx, &request.id)).await;
+        let result = self
+            .until_stopped(entry.imp.import(&mut ctx, &request.id))
+            .await;
         let diagnostics = diags_of(&result, std::mem::take(&mut ctx.warnings));
         let imported_resources = match result {
             Ok(mut state) => {
@@ -589,7 +636,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         request: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
         let diagnostics = unknown_type("ephemeral resource", &request.into_inner().type_name);
-        Ok(Response::new(pb::validate_ephemeral_resource_config::Response { diagnostics }))
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response { diagnostics },
+        ))
     }
 
     async fn open_ephemeral_resource(
@@ -631,7 +680,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             diagnostic: not_supported("Listing resources"),
             ..Default::default()
         };
-        Ok(Response::new(Box::pin(futures_util::stream::iter([Ok(event)]))))
+        Ok(Response::new(Box::pin(futures_util::stream::iter([Ok(
+            event,
+        )]))))
     }
 
     async fn validate_list_resource_config(
@@ -696,7 +747,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             diagnostics: not_supported("State storage"),
             ..Default::default()
         };
-        Ok(Response::new(Box::pin(futures_util::stream::iter([Ok(response)]))))
+        Ok(Response::new(Box::pin(futures_util::stream::iter([Ok(
+            response,
+        )]))))
     }
 
     async fn write_state_bytes(
@@ -764,10 +817,14 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
     ) -> RpcResult<Self::InvokeActionStream> {
         let event = pb::invoke_action::Event {
             r#type: Some(pb::invoke_action::event::Type::Completed(
-                pb::invoke_action::event::Completed { diagnostics: not_supported("Actions") },
+                pb::invoke_action::event::Completed {
+                    diagnostics: not_supported("Actions"),
+                },
             )),
         };
-        Ok(Response::new(Box::pin(futures_util::stream::iter([Ok(event)]))))
+        Ok(Response::new(Box::pin(futures_util::stream::iter([Ok(
+            event,
+        )]))))
     }
 
     async fn validate_action_config(
@@ -785,6 +842,8 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
     ) -> RpcResult<pb::stop_provider::Response> {
         tracing::info!("stop requested by terraform; cancelling in-flight operations");
         self.stop.cancel();
-        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }

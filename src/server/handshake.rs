@@ -38,10 +38,7 @@ pub enum HandshakeError {
 }
 
 /// Checks the magic cookie and the protocol versions Terraform offers.
-pub fn check(
-    cookie: Option<&str>,
-    offered_versions: Option<&str>,
-) -> Result<(), HandshakeError> {
+pub fn check(cookie: Option<&str>, offered_versions: Option<&str>) -> Result<(), HandshakeError> {
     if cookie != Some(MAGIC_COOKIE_VALUE) {
         return Err(HandshakeError::NotLaunchedByTerraform);
     }
@@ -56,13 +53,17 @@ pub fn check(
     if speaks_6 {
         Ok(())
     } else {
-        Err(HandshakeError::NoCommonProtocol { offered: offered.to_string() })
+        Err(HandshakeError::NoCommonProtocol {
+            offered: offered.to_string(),
+        })
     }
 }
 
 /// The handshake line: `1|6|unix|<path>|grpc|<certificate>`, without a newline.
 pub fn line(socket: &Path, server_cert_der: Option<&[u8]>) -> String {
-    let cert = server_cert_der.map(|der| STANDARD_NO_PAD.encode(der)).unwrap_or_default();
+    let cert = server_cert_der
+        .map(|der| STANDARD_NO_PAD.encode(der))
+        .unwrap_or_default();
     format!(
         "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|unix|{}|grpc|{cert}",
         socket.display()
@@ -75,8 +76,14 @@ mod tests {
 
     #[test]
     fn refuses_a_missing_or_wrong_cookie() {
-        assert_eq!(check(None, Some("6")), Err(HandshakeError::NotLaunchedByTerraform));
-        assert_eq!(check(Some("nope"), Some("6")), Err(HandshakeError::NotLaunchedByTerraform));
+        assert_eq!(
+            check(None, Some("6")),
+            Err(HandshakeError::NotLaunchedByTerraform)
+        );
+        assert_eq!(
+            check(Some("nope"), Some("6")),
+            Err(HandshakeError::NotLaunchedByTerraform)
+        );
     }
 
     #[test]

@@ -67,7 +67,10 @@ pub fn format_event(event: &Event<'_>) -> String {
     let mut fields = FieldCollector::default();
     event.record(&mut fields);
     let mut object = Map::new();
-    object.insert("@level".into(), Json::from(level_name(*event.metadata().level())));
+    object.insert(
+        "@level".into(),
+        Json::from(level_name(*event.metadata().level())),
+    );
     object.insert("@message".into(), Json::from(fields.message));
     object.insert("@module".into(), Json::from("acp"));
     object.insert("@timestamp".into(), Json::from(now()));
@@ -106,20 +109,24 @@ impl Visit for FieldCollector {
         if field.name() == "message" {
             self.message = value.to_string();
         } else {
-            self.fields.insert(field.name().to_string(), Json::from(value));
+            self.fields
+                .insert(field.name().to_string(), Json::from(value));
         }
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.fields.insert(field.name().to_string(), Json::from(value));
+        self.fields
+            .insert(field.name().to_string(), Json::from(value));
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.fields.insert(field.name().to_string(), Json::from(value));
+        self.fields
+            .insert(field.name().to_string(), Json::from(value));
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.fields.insert(field.name().to_string(), Json::from(value));
+        self.fields
+            .insert(field.name().to_string(), Json::from(value));
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
@@ -128,7 +135,8 @@ impl Visit for FieldCollector {
         if field.name() == "message" {
             self.message = text;
         } else {
-            self.fields.insert(field.name().to_string(), Json::from(text));
+            self.fields
+                .insert(field.name().to_string(), Json::from(text));
         }
     }
 }
@@ -139,7 +147,10 @@ mod tests {
 
     #[test]
     fn provider_level_wins_over_the_global_one() {
-        assert_eq!(level_from_env(Some("debug"), Some("TRACE")), LevelFilter::DEBUG);
+        assert_eq!(
+            level_from_env(Some("debug"), Some("TRACE")),
+            LevelFilter::DEBUG
+        );
         assert_eq!(level_from_env(None, Some("JSON")), LevelFilter::TRACE);
         assert_eq!(level_from_env(Some(""), Some("WARN")), LevelFilter::WARN);
         assert_eq!(level_from_env(None, None), LevelFilter::OFF);

@@ -86,13 +86,20 @@ pub async fn serve<P: Provider>(provider: P, mode: Mode) -> Result<(), ServeErro
         (Mode::Plugin, Some(pem)) => {
             let identity = tls::generate_identity()?;
             let config = tls::server_config(&identity, tls::parse_client_cert(&pem)?)?;
-            Some((identity.cert, tokio_rustls::TlsAcceptor::from(Arc::new(config))))
+            Some((
+                identity.cert,
+                tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+            ))
         }
         _ => None,
     };
 
     let router = build_router(service, shutdown.clone()).await;
-    announce(mode, &socket_path, tls.as_ref().map(|(cert, _)| cert.as_ref()))?;
+    announce(
+        mode,
+        &socket_path,
+        tls.as_ref().map(|(cert, _)| cert.as_ref()),
+    )?;
     spawn_parent_watch(shutdown.clone());
     spawn_interrupt_guard(shutdown.clone());
 
@@ -130,7 +137,9 @@ async fn build_router<P: Provider>(
                 .max_decoding_message_size(MAX_MESSAGE_BYTES)
                 .max_encoding_message_size(MAX_MESSAGE_BYTES),
         )
-        .add_service(GrpcControllerServer::new(Controller { shutdown: shutdown.clone() }))
+        .add_service(GrpcControllerServer::new(Controller {
+            shutdown: shutdown.clone(),
+        }))
         .add_service(GrpcStdioServer::new(Stdio { shutdown }))
         .add_service(GrpcBrokerServer::new(Broker))
 }
@@ -142,7 +151,9 @@ fn private_socket_dir() -> std::io::Result<tempfile::TempDir> {
     let parent = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
         .filter(|d| !d.is_empty())
         .map_or_else(std::env::temp_dir, PathBuf::from);
-    let dir = tempfile::Builder::new().prefix("acp-plugin").tempdir_in(parent)?;
+    let dir = tempfile::Builder::new()
+        .prefix("acp-plugin")
+        .tempdir_in(parent)?;
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
     Ok(dir)
 }
@@ -162,9 +173,15 @@ fn announce(mode: Mode, socket: &Path, cert: Option<&[u8]>) -> std::io::Result<(
                     "Addr": { "Network": "unix", "String": socket.display().to_string() },
                 }
             });
-            writeln!(stdout, "Provider started in debug mode. In another shell, run:\n")?;
+            writeln!(
+                stdout,
+                "Provider started in debug mode. In another shell, run:\n"
+            )?;
             writeln!(stdout, "    export TF_REATTACH_PROVIDERS='{reattach}'\n")?;
-            writeln!(stdout, "then run terraform there. Stop the provider with Ctrl-C.")?;
+            writeln!(
+                stdout,
+                "then run terraform there. Stop the provider with Ctrl-C."
+            )?;
         }
     }
     stdout.flush()

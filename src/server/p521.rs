@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use p521::ecdsa::signature::Verifier;
 use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::{alg_id, AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm};
+use rustls::pki_types::{
+    alg_id, AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm,
+};
 use rustls::SignatureScheme;
 
 /// ECDSA over P-521 with SHA-512.
@@ -22,9 +24,12 @@ impl SignatureVerificationAlgorithm for EcdsaP521Sha512 {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), InvalidSignature> {
-        let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
-        let signature = p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
-        key.verify(message, &signature).map_err(|_| InvalidSignature)
+        let key =
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let signature =
+            p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
+        key.verify(message, &signature)
+            .map_err(|_| InvalidSignature)
     }
 
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
@@ -46,8 +51,10 @@ pub(super) fn algorithms() -> &'static WebPkiSupportedAlgorithms {
         let ring = rustls::crypto::ring::default_provider().signature_verification_algorithms;
         let mut all: Vec<&'static dyn SignatureVerificationAlgorithm> = ring.all.to_vec();
         all.push(&P521);
-        let mut mapping: Vec<(SignatureScheme, &'static [&'static dyn SignatureVerificationAlgorithm])> =
-            ring.mapping.to_vec();
+        let mut mapping: Vec<(
+            SignatureScheme,
+            &'static [&'static dyn SignatureVerificationAlgorithm],
+        )> = ring.mapping.to_vec();
         mapping.push((SignatureScheme::ECDSA_NISTP521_SHA512, &P521_ONLY));
         // The tables live as long as the process; leaking them once gives the 'static slices
         // rustls asks for.
@@ -69,8 +76,14 @@ mod tests {
         let public = p521::ecdsa::VerifyingKey::from(&signing).to_encoded_point(false);
         let signature: p521::ecdsa::Signature = signing.sign(b"handshake");
         let der = signature.to_der();
-        assert!(P521.verify_signature(public.as_bytes(), b"handshake", der.as_bytes()).is_ok());
-        assert!(P521.verify_signature(public.as_bytes(), b"tampered", der.as_bytes()).is_err());
-        assert!(algorithms().supported_schemes().contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
+        assert!(P521
+            .verify_signature(public.as_bytes(), b"handshake", der.as_bytes())
+            .is_ok());
+        assert!(P521
+            .verify_signature(public.as_bytes(), b"tampered", der.as_bytes())
+            .is_err());
+        assert!(algorithms()
+            .supported_schemes()
+            .contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
     }
 }

@@ -1,1 +1,5 @@
-//! placeholder
+//! Acceptance tests: the real `terraform` CLI (pinned v1.0.3) drives the provider binary
+//! against a fresh in-process emulator of the platform for every test.
+
+mod support;
+mod workspace;

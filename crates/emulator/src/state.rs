@@ -424,6 +424,21 @@ impl SharedState {
         })
     }
 
+    /// Starts deleting a project as `DELETE /api/projects/{name}` does: it reads `Terminating`
+    /// for the configured period, then disappears. False when absent or already terminating.
+    pub fn start_deleting_project(&self, name: &str) -> bool {
+        let period =
+            i64::try_from(self.config().terminating_period.as_millis()).unwrap_or(i64::MAX);
+        self.mutate_project(name, |p| {
+            if p.is_terminating() {
+                return false;
+            }
+            p.terminating_until_ms = Some(now_unix_ms().saturating_add(period));
+            true
+        })
+        .unwrap_or(false)
+    }
+
     /// Removes a project and everything in it at once, without a terminating period.
     pub fn remove_project_now(&self, name: &str) -> bool {
         self.mutate(|store| store.projects.remove(name).is_some())
