@@ -9,4 +9,5 @@ pub mod framework;
 pub mod platform;
 pub mod provider;
 pub mod resources;
+pub mod secret_maps;
 pub mod server;

@@ -6,12 +6,14 @@ use acp_client::{Client, Error};
 use tokio::sync::OnceCell;
 
 use crate::framework::Diagnostic;
+use crate::secret_maps::MapLocks;
 
 /// The configured connection to one ACP platform.
 #[derive(Debug)]
 pub struct Platform {
     client: Client,
     openshift: OnceCell<bool>,
+    map_locks: MapLocks,
 }
 
 impl Platform {
@@ -20,12 +22,19 @@ impl Platform {
         Platform {
             client,
             openshift: OnceCell::new(),
+            map_locks: MapLocks::default(),
         }
     }
 
     /// The platform client.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The locks that serialise writes to each workspace's secret maps (see
+    /// [`crate::secret_maps`]).
+    pub fn map_locks(&self) -> &MapLocks {
+        &self.map_locks
     }
 
     /// Whether the platform runs on OpenShift (which stores workspace display names and

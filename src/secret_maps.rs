@@ -1,0 +1,260 @@
+//! Serialised read-modify-write of a workspace's two secret maps.
+//!
+//! The platform stores the runner secret and the integration secret of a workspace each as one
+//! whole map, and every PUT replaces the whole map. Several Terraform resources write the same
+//! map (one `acp_workspace_secret` per key, plus `acp_workspace_storage`, whose settings are keys
+//! of the integration map), and Terraform applies up to ten of them at once. Two unsynchronised
+//! GET→PUT cycles would each drop the other's key, so every write goes through [`update_map`],
+//! which holds a per-(workspace, map) lock across the GET and the PUT. Keys written outside
+//! Terraform survive because each write starts from the map as the platform holds it.
+//!
+//! The lock only covers this provider process; the platform offers no version or ETag to detect
+//! a writer elsewhere (the UI, another Terraform run) between our GET and PUT.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use acp_client::{Error, SecretMap};
+
+use crate::framework::{DiagResult, Diagnostic};
+use crate::platform::{api_error, Platform};
+
+/// Which of a workspace's two secret maps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MapKind {
+    /// `ambient-runner-secrets`: only the model API keys.
+    Runner,
+    /// `ambient-non-vertex-integrations`: everything else, storage settings included.
+    Integration,
+}
+
+impl MapKind {
+    /// The lowercase name used in state and messages (`runner` or `integration`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MapKind::Runner => "runner",
+            MapKind::Integration => "integration",
+        }
+    }
+}
+
+/// One async lock per (workspace, map), created on first use and kept for the process's life
+/// (a provider process manages a bounded number of workspaces).
+#[derive(Debug, Default)]
+pub struct MapLocks {
+    locks: Mutex<HashMap<(String, MapKind), Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl MapLocks {
+    /// The lock guarding one map.
+    pub fn lock_for(&self, workspace: &str, kind: MapKind) -> Arc<tokio::sync::Mutex<()>> {
+        // The registry mutex is held only to look up or insert, never across an await, and
+        // the map stays consistent even if a holder panicked, so a poisoned lock is usable.
+        let mut locks = self
+            .locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        locks
+            .entry((workspace.to_string(), kind))
+            .or_default()
+            .clone()
+    }
+}
+
+/// GETs one map.
+pub async fn get_map(
+    platform: &Platform,
+    workspace: &str,
+    kind: MapKind,
+) -> Result<SecretMap, Error> {
+    let client = platform.client();
+    match kind {
+        MapKind::Runner => client.get_runner_secrets(workspace).await,
+        MapKind::Integration => client.get_integration_secrets(workspace).await,
+    }
+}
+
+async fn put_map(
+    platform: &Platform,
+    workspace: &str,
+    kind: MapKind,
+    map: &SecretMap,
+) -> Result<(), Error> {
+    let client = platform.client();
+    match kind {
+        MapKind::Runner => client.put_runner_secrets(workspace, map).await,
+        MapKind::Integration => client.put_integration_secrets(workspace, map).await,
+    }
+}
+
+/// True when the workspace does not exist or is being deleted. Map endpoints answer 403 (not
+/// 404) for a missing workspace, so a failed map call is explained by asking for the workspace.
+pub async fn workspace_gone(platform: &Platform, workspace: &str) -> bool {
+    match platform.client().get_project(workspace).await {
+        Ok(project) => project.is_terminating(),
+        Err(e) => e.is_not_found(),
+    }
+}
+
+/// The diagnostic for a failed map call: says so when the workspace is missing, since the
+/// platform's 403 or 500 would otherwise suggest a permission problem.
+pub async fn map_error(
+    platform: &Platform,
+    action: &str,
+    workspace: &str,
+    kind: MapKind,
+    err: &Error,
+) -> Diagnostic {
+    // A cluster admin passes the access check for a missing workspace and then fails with 500.
+    if matches!(err.status(), Some(403 | 404 | 500)) && workspace_gone(platform, workspace).await {
+        return Diagnostic::error(
+            format!("Workspace {workspace:?} not found"),
+            format!(
+                "Unable to {action}: the workspace {workspace:?} does not exist or is being \
+                 deleted. Create it first (for example with an acp_workspace resource \
+                 referenced through `workspace = acp_workspace.<name>.name`)."
+            ),
+        );
+    }
+    api_error(
+        &format!(
+            "{action} ({} secret of workspace {workspace:?})",
+            kind.as_str()
+        ),
+        err,
+    )
+}
+
+/// Changes one map under its lock: GET, apply `change`, PUT the whole map. `change` may refuse
+/// by returning an error, in which case nothing is written. When `change` leaves the map as it
+/// was, nothing is written either. `action` names the operation in error messages.
+pub async fn update_map<T>(
+    platform: &Platform,
+    workspace: &str,
+    kind: MapKind,
+    action: &str,
+    change: impl FnOnce(&mut SecretMap) -> DiagResult<T>,
+) -> DiagResult<T> {
+    let lock = platform.map_locks().lock_for(workspace, kind);
+    let _guard = lock.lock().await;
+
+    let current = match get_map(platform, workspace, kind).await {
+        Ok(map) => map,
+        Err(e) => {
+            return Err(map_error(platform, action, workspace, kind, &e)
+                .await
+                .into())
+        }
+    };
+
+    let mut updated = current.clone();
+    let result = change(&mut updated)?;
+    if updated == current {
+        tracing::debug!(
+            workspace,
+            map = kind.as_str(),
+            "secret map unchanged; no write"
+        );
+        return Ok(result);
+    }
+
+    if let Err(e) = put_map(platform, workspace, kind, &updated).await {
+        return Err(map_error(platform, action, workspace, kind, &e)
+            .await
+            .into());
+    }
+    tracing::debug!(
+        workspace,
+        map = kind.as_str(),
+        keys = updated.len(),
+        "secret map written"
+    );
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use acp_client::{Client, ClientConfig};
+    use acp_emulator::{Config, Emulator};
+
+    fn platform_for(emulator: &Emulator) -> Platform {
+        let config = ClientConfig::new(
+            emulator.url().parse().expect("emulator url"),
+            emulator.admin_token().to_string(),
+        );
+        Platform::new(Client::new(config).expect("client"))
+    }
+
+    #[test]
+    fn locks_are_per_workspace_and_map() {
+        let locks = MapLocks::default();
+        let a = locks.lock_for("ws", MapKind::Integration);
+        assert!(Arc::ptr_eq(&a, &locks.lock_for("ws", MapKind::Integration)));
+        assert!(!Arc::ptr_eq(&a, &locks.lock_for("ws", MapKind::Runner)));
+        assert!(!Arc::ptr_eq(
+            &a,
+            &locks.lock_for("other", MapKind::Integration)
+        ));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_updates_of_one_map_all_survive() {
+        let emulator = Emulator::start(Config::default()).expect("emulator");
+        let state = emulator.state();
+        assert!(state.create_project("team", None));
+        assert!(state.set_integration_secret("team", "SET_IN_UI", "keep"));
+        let platform = Arc::new(platform_for(&emulator));
+
+        // Many writers at once, so that without the lock one writer's GET would almost
+        // certainly see the map before another writer's PUT and drop its key.
+        let writers = (0..24).map(|i| {
+            let platform = platform.clone();
+            tokio::spawn(async move {
+                update_map(&platform, "team", MapKind::Integration, "test", |map| {
+                    map.insert(format!("KEY_{i}"), format!("value-{i}"));
+                    Ok(())
+                })
+                .await
+            })
+        });
+        for writer in futures_util::future::join_all(writers).await {
+            writer.expect("task").expect("update");
+        }
+
+        let map = state.integration_secrets("team");
+        for i in 0..24 {
+            assert_eq!(
+                map.get(&format!("KEY_{i}")).map(String::as_str),
+                Some(&*format!("value-{i}"))
+            );
+        }
+        assert_eq!(map.get("SET_IN_UI").map(String::as_str), Some("keep"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_refused_change_writes_nothing_and_a_missing_workspace_is_named() {
+        let emulator = Emulator::start(Config::default()).expect("emulator");
+        let state = emulator.state();
+        assert!(state.create_project("team", None));
+        let platform = platform_for(&emulator);
+
+        let refused: DiagResult<()> =
+            update_map(&platform, "team", MapKind::Integration, "test", |map| {
+                map.insert("K".into(), "v".into());
+                Err(Diagnostic::error("no", "refused").into())
+            })
+            .await;
+        assert!(refused.is_err());
+        assert!(state.integration_secrets("team").is_empty());
+
+        let missing = update_map(&platform, "absent", MapKind::Runner, "add a key", |map| {
+            map.insert("ANTHROPIC_API_KEY".into(), "v".into());
+            Ok(())
+        })
+        .await
+        .expect_err("workspace is missing");
+        let d = missing.iter().next().expect("one diagnostic");
+        assert_eq!(d.summary, "Workspace \"absent\" not found");
+    }
+}
