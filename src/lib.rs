@@ -6,6 +6,7 @@
 
 pub mod data_sources;
 pub mod framework;
+pub mod keyed_locks;
 pub mod platform;
 pub mod provider;
 pub mod resources;

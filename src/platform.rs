@@ -6,6 +6,7 @@ use acp_client::{Client, Error};
 use tokio::sync::OnceCell;
 
 use crate::framework::Diagnostic;
+use crate::keyed_locks::KeyedLocks;
 use crate::secret_maps::MapLocks;
 
 /// The configured connection to one ACP platform.
@@ -13,6 +14,7 @@ use crate::secret_maps::MapLocks;
 pub struct Platform {
     client: Client,
     openshift: OnceCell<bool>,
+    op_locks: KeyedLocks,
     map_locks: MapLocks,
 }
 
@@ -22,6 +24,7 @@ impl Platform {
         Platform {
             client,
             openshift: OnceCell::new(),
+            op_locks: KeyedLocks::new(),
             map_locks: MapLocks::default(),
         }
     }
@@ -35,6 +38,12 @@ impl Platform {
     /// [`crate::secret_maps`]).
     pub fn map_locks(&self) -> &MapLocks {
         &self.map_locks
+    }
+
+    /// Locks that serialise multi-step platform operations on one thing (such as the grants
+    /// of one subject in one workspace) across resources applied in parallel.
+    pub fn op_locks(&self) -> &KeyedLocks {
+        &self.op_locks
     }
 
     /// Whether the platform runs on OpenShift (which stores workspace display names and

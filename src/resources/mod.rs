@@ -1,11 +1,19 @@
 //! The managed resource types of the provider, one module each.
 
+pub mod api_key;
+mod api_key_create;
 pub mod workspace;
+pub mod workspace_share;
+mod workspace_probe;
 
 use crate::framework::Resource;
 use crate::platform::Platform;
 
 /// Every resource type this provider serves.
 pub fn all() -> Vec<Box<dyn Resource<Platform>>> {
-    vec![Box::new(workspace::WorkspaceResource)]
+    vec![
+        Box::new(workspace::WorkspaceResource),
+        Box::new(workspace_share::WorkspaceShareResource),
+        Box::new(api_key::ApiKeyResource),
+    ]
 }
