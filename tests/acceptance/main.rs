@@ -1,5 +1,7 @@
 //! Acceptance tests: the real `terraform` CLI (pinned v1.0.3) drives the provider binary
 //! against a fresh in-process emulator of the platform for every test.
 
+mod api_key;
 mod support;
 mod workspace;
+mod workspace_share;
