@@ -38,16 +38,19 @@ impl MapKind {
     }
 }
 
+/// The async lock of one map.
+type MapLock = Arc<tokio::sync::Mutex<()>>;
+
 /// One async lock per (workspace, map), created on first use and kept for the process's life
 /// (a provider process manages a bounded number of workspaces).
 #[derive(Debug, Default)]
 pub struct MapLocks {
-    locks: Mutex<HashMap<(String, MapKind), Arc<tokio::sync::Mutex<()>>>>,
+    locks: Mutex<HashMap<(String, MapKind), MapLock>>,
 }
 
 impl MapLocks {
     /// The lock guarding one map.
-    pub fn lock_for(&self, workspace: &str, kind: MapKind) -> Arc<tokio::sync::Mutex<()>> {
+    pub fn lock_for(&self, workspace: &str, kind: MapKind) -> MapLock {
         // The registry mutex is held only to look up or insert, never across an await, and
         // the map stays consistent even if a holder panicked, so a poisoned lock is usable.
         let mut locks = self

@@ -2,9 +2,12 @@
 
 pub mod api_key;
 mod api_key_create;
+mod sensitive_input;
 pub mod workspace;
+pub mod workspace_secret;
 pub mod workspace_share;
 mod workspace_probe;
+pub mod workspace_storage;
 
 use crate::framework::Resource;
 use crate::platform::Platform;
@@ -15,5 +18,7 @@ pub fn all() -> Vec<Box<dyn Resource<Platform>>> {
         Box::new(workspace::WorkspaceResource),
         Box::new(workspace_share::WorkspaceShareResource),
         Box::new(api_key::ApiKeyResource),
+        Box::new(workspace_secret::WorkspaceSecretResource),
+        Box::new(workspace_storage::WorkspaceStorageResource),
     ]
 }
