@@ -169,6 +169,7 @@ fn malformed_import_id_shows_the_expected_shape() {
         &format!("{WS}/nope"),
     ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("API key \"nope\" not found"));
+    assert!(keys(&h).is_empty(), "a failed import creates nothing");
 }
 
 #[test]

@@ -193,6 +193,11 @@ fn granting_an_existing_share_shows_the_import_command() {
         )),
         "{stderr}"
     );
+    assert_eq!(
+        roles_of(&h, "user", BOB),
+        vec!["edit"],
+        "the failed create left the existing grant alone"
+    );
 }
 
 #[test]
@@ -255,4 +260,9 @@ fn malformed_import_ids_show_the_expected_shape() {
     ]);
     assert!(!out.status.success(), "no such grant exists yet");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Share not found"));
+    assert!(h.emulator.state().permissions(WS).is_empty());
+    assert_eq!(
+        h.state_values("acp_workspace_share.bob"),
+        serde_json::Value::Null
+    );
 }
