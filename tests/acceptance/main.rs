@@ -2,6 +2,8 @@
 //! against a fresh in-process emulator of the platform for every test.
 
 mod api_key;
+mod data_sources;
 mod support;
 mod workspace;
+mod workspace_secret;
 mod workspace_share;
