@@ -5,5 +5,4 @@ mod api_key;
 mod data_sources;
 mod support;
 mod workspace;
-mod workspace_secret;
 mod workspace_share;
