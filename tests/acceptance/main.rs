@@ -5,4 +5,5 @@ mod api_key;
 mod data_sources;
 mod support;
 mod workspace;
+mod workspace_secret;
 mod workspace_share;
