@@ -7,3 +7,4 @@ mod support;
 mod workspace;
 mod workspace_secret;
 mod workspace_share;
+mod workspace_storage;
