@@ -69,6 +69,8 @@ pub enum Mode {
 
 /// Serves `provider` until Terraform shuts it down.
 pub async fn serve<P: Provider>(provider: P, mode: Mode) -> Result<(), ServeError> {
+    // Taken first, so that a parent gone during start-up is still noticed.
+    let parent = std::os::unix::process::parent_id();
     if mode == Mode::Plugin {
         handshake::check(
             std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref(),
@@ -100,7 +102,7 @@ pub async fn serve<P: Provider>(provider: P, mode: Mode) -> Result<(), ServeErro
         &socket_path,
         tls.as_ref().map(|(cert, _)| cert.as_ref()),
     )?;
-    spawn_parent_watch(shutdown.clone());
+    spawn_parent_watch(parent, shutdown.clone());
     spawn_interrupt_guard(shutdown.clone());
 
     let signal = {
@@ -189,8 +191,7 @@ fn announce(mode: Mode, socket: &Path, cert: Option<&[u8]>) -> std::io::Result<(
 
 /// Stops the server when Terraform exits without calling Shutdown (the provider is then
 /// re-parented, so its parent process id changes).
-fn spawn_parent_watch(shutdown: CancellationToken) {
-    let parent = std::os::unix::process::parent_id();
+fn spawn_parent_watch(parent: u32, shutdown: CancellationToken) {
     tokio::spawn(async move {
         loop {
             tokio::select! {
