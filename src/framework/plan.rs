@@ -121,6 +121,31 @@ fn validate_attribute(
     }
 }
 
+/// Errors for write-only attributes set in a configuration when the client (Terraform older
+/// than 1.11) cannot handle them: it would treat them as ordinary attributes and reject the
+/// plan that nulls them as a provider bug, so refuse them at validate time with the reason.
+pub fn write_only_not_allowed(schema: &Schema, config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for attribute in schema.attributes.iter().filter(|a| a.write_only) {
+        if config.get(attribute.name).is_null() {
+            continue;
+        }
+        let path = AttributePath::root(attribute.name);
+        diags.push(
+            Diagnostic::error(
+                format!("Write-only attribute {path} not supported"),
+                format!(
+                    "{path} is write-only, which needs Terraform 1.11 or later; this Terraform \
+                     cannot send write-only values. Upgrade Terraform, or use the attribute \
+                     that keeps the value in state instead."
+                ),
+            )
+            .at(path),
+        );
+    }
+    diags
+}
+
 /// The diagnostic for a configured value that breaks a rule. Sensitive values are never quoted.
 pub fn invalid_value(
     path: &AttributePath,
@@ -223,6 +248,17 @@ mod tests {
         assert!(d.detail.contains("\"toolong\""));
         let unknown = obj(&[("note", Value::Unknown)]);
         assert!(validate_config(&schema(), &unknown).is_empty());
+    }
+
+    #[test]
+    fn write_only_values_are_refused_for_clients_without_support() {
+        let config = obj(&[("name", "a".into()), ("secret_wo", "s".into())]);
+        let diags = write_only_not_allowed(&schema(), &config);
+        let d = diags.iter().next().expect("one diagnostic");
+        assert_eq!(d.path, Some(AttributePath::root("secret_wo")));
+        assert!(!d.detail.contains("\"s\""));
+        let unset = obj(&[("name", "a".into())]);
+        assert!(write_only_not_allowed(&schema(), &unset).is_empty());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::convert::{decode, encode, not_configured, not_supported, unknown_type};
-use crate::framework::plan::{plan_from_schema, validate_config};
+use crate::framework::plan::{plan_from_schema, validate_config, write_only_not_allowed};
 use crate::framework::{
     Ctx, DataSource, DiagResult, Diagnostic, Diagnostics, Plan, Provider, Resource, Schema, Type,
     Value,
@@ -236,6 +236,12 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         let diagnostics = match decode(request.config.as_ref(), &entry.ty) {
             Ok(config) => {
                 let mut diags = validate_config(&entry.schema, &config);
+                let write_only_allowed = request
+                    .client_capabilities
+                    .is_some_and(|c| c.write_only_attributes_allowed);
+                if !write_only_allowed {
+                    diags.extend(write_only_not_allowed(&entry.schema, &config));
+                }
                 entry.imp.validate(&config, &mut diags);
                 diags.to_proto()
             }

@@ -338,3 +338,26 @@ fn invalid_names_are_refused_at_plan_with_the_attribute_named() {
     }
     assert!(integration(&h).is_empty() && runner(&h).is_empty());
 }
+
+#[test]
+fn value_wo_needs_a_terraform_that_supports_write_only_attributes() {
+    let h = harness("secret-wo-old-terraform");
+    // The value comes from a sensitive variable, as it would in practice: Terraform quotes the
+    // configuration line a diagnostic points at, and a literal there would be the user's own.
+    h.write_config(&format!(
+        "variable \"token\" {{\n  default   = \"wo-value-4321\"\n  sensitive = true\n}}\n\
+         resource \"acp_workspace_secret\" \"s\" {{\n  workspace        = \"{WS}\"\n  \
+         name             = \"GITHUB_TOKEN\"\n  value_wo         = var.token\n  \
+         value_wo_version = 1\n}}\n"
+    ));
+    let (code, text) = h.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(!text.contains("Provider produced invalid plan"), "{text}");
+    assert!(
+        text.contains("Write-only attribute value_wo not supported"),
+        "{text}"
+    );
+    assert!(text.contains("1.11"), "{text}");
+    assert_hidden(&text, &["wo-value-4321"]);
+    assert!(integration(&h).is_empty());
+}

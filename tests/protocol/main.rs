@@ -8,3 +8,4 @@
 mod handshake;
 mod rpcs;
 mod support;
+mod write_only;

@@ -37,6 +37,14 @@ fn object(schema: &Schema, pairs: &[(&str, Value)]) -> Value {
     v
 }
 
+/// What Terraform 1.11 and later announce: they can send write-only values.
+fn write_only_client() -> Option<pb::ClientCapabilities> {
+    Some(pb::ClientCapabilities {
+        write_only_attributes_allowed: true,
+        ..Default::default()
+    })
+}
+
 fn errors(diags: &[pb::Diagnostic]) -> Vec<String> {
     diags
         .iter()
@@ -84,7 +92,7 @@ async fn create(
         .validate_resource_config(pb::validate_resource_config::Request {
             type_name: type_name.into(),
             config: dynamic(config, schema),
-            ..Default::default()
+            client_capabilities: write_only_client(),
         })
         .await
         .expect("rpc")
@@ -211,7 +219,7 @@ async fn both_value_and_value_wo_are_refused_at_validate() {
         .validate_resource_config(pb::validate_resource_config::Request {
             type_name: "acp_workspace_secret".into(),
             config: dynamic(&config, &schema),
-            ..Default::default()
+            client_capabilities: write_only_client(),
         })
         .await
         .expect("rpc")
@@ -258,4 +266,33 @@ async fn secret_key_wo_reaches_the_platform_but_never_plan_or_state() {
         assert!(v.get("secret_key").is_null(), "{label}");
         assert_eq!(v.get("id").as_str(), Some(WS), "{label}");
     }
+}
+
+#[tokio::test]
+async fn clients_without_write_only_support_are_told_at_validate() {
+    let plugin = Plugin::start();
+    let mut c = plugin.provider_client().await;
+    let schema = WorkspaceSecretResource.schema();
+    let config = object(
+        &schema,
+        &[
+            ("workspace", Value::from(WS)),
+            ("name", Value::from("GITHUB_TOKEN")),
+            ("value_wo", Value::from("wo-3456")),
+        ],
+    );
+    // Terraform before 1.11 sends no client capabilities.
+    let response = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "acp_workspace_secret".into(),
+            config: dynamic(&config, &schema),
+            client_capabilities: None,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    let found = errors(&response.diagnostics);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("1.11"), "{found:?}");
+    assert!(!found[0].contains("3456"), "{found:?}");
 }
