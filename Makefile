@@ -1,0 +1,29 @@
+# Everything a newcomer needs: `make demo` runs the main job, `make test` every test.
+
+.PHONY: demo test unit lint fmt build terraform
+
+demo:
+	scripts/demo.sh
+
+# Every test: formatting, lints, unit, emulator, client, protocol and acceptance tests
+# (the acceptance tests fetch the pinned Terraform on first use).
+test: lint
+	scripts/fetch-terraform.sh >/dev/null
+	cargo test --workspace --locked
+
+# Fast feedback: unit tests of every crate, no Terraform.
+unit:
+	cargo test --workspace --locked --lib --bins
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+build:
+	cargo build --release --locked
+
+terraform:
+	scripts/fetch-terraform.sh
