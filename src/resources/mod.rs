@@ -4,9 +4,9 @@ pub mod api_key;
 mod api_key_create;
 mod sensitive_input;
 pub mod workspace;
+mod workspace_probe;
 pub mod workspace_secret;
 pub mod workspace_share;
-mod workspace_probe;
 pub mod workspace_storage;
 
 use crate::framework::Resource;
