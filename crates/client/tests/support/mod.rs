@@ -342,6 +342,7 @@ pub fn capture_logs() -> (Logs, CaptureGuard) {
     INSTALL.call_once(|| {
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
             .with_writer(ThreadRouter)
             .finish();
         tracing::subscriber::set_global_default(subscriber).expect("install test subscriber");
