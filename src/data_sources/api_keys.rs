@@ -9,8 +9,7 @@ use async_trait::async_trait;
 
 use super::access::{ensure_visible, needs_edit_role};
 use super::workspace_fields::workspace_name_argument;
-use super::NESTED_LIST_NOTE;
-use crate::framework::{Attribute, Ctx, DataSource, DiagResult, Nesting, Schema, Value};
+use crate::framework::{Attribute, Ctx, DataSource, DiagResult, Schema, Value};
 use crate::platform::Platform;
 
 /// The `acp_api_keys` data source type.
@@ -69,12 +68,9 @@ impl DataSource<Platform> for ApiKeysDataSource {
              provider's token needs the edit or admin role on the workspace.",
             vec![
                 workspace_name_argument("workspace", "Name of the workspace."),
-                Attribute::nested("keys", Nesting::List, key_attributes())
+                Attribute::object_list("keys", key_attributes())
                     .computed()
-                    .description(format!(
-                        "{}{NESTED_LIST_NOTE}",
-                        "The workspace's keys, sorted by `id`."
-                    )),
+                    .description("The workspace's keys, sorted by `id`."),
             ],
         )
     }

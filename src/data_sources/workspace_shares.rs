@@ -9,8 +9,7 @@ use async_trait::async_trait;
 
 use super::access::{ensure_visible, needs_edit_role};
 use super::workspace_fields::workspace_name_argument;
-use super::NESTED_LIST_NOTE;
-use crate::framework::{Attribute, Ctx, DataSource, DiagResult, Nesting, Schema, Value};
+use crate::framework::{Attribute, Ctx, DataSource, DiagResult, Schema, Value};
 use crate::platform::Platform;
 
 /// The `acp_workspace_shares` data source type.
@@ -42,9 +41,8 @@ impl DataSource<Platform> for WorkspaceSharesDataSource {
              The provider's token needs the edit or admin role on the workspace.",
             vec![
                 workspace_name_argument("workspace", "Name of the workspace."),
-                Attribute::nested(
+                Attribute::object_list(
                     "shares",
-                    Nesting::List,
                     vec![
                         Attribute::string("subject_type")
                             .computed()
@@ -58,12 +56,11 @@ impl DataSource<Platform> for WorkspaceSharesDataSource {
                     ],
                 )
                 .computed()
-                .description(format!(
-                    "{}{NESTED_LIST_NOTE}",
+                .description(
                     "The grants, sorted by subject type, subject name and role. A subject with \
                      several roles appears once per role. The workspace creator's own admin \
                      access is not a grant and is not listed.",
-                )),
+                ),
             ],
         )
     }

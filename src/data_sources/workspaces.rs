@@ -11,8 +11,7 @@ use acp_client::Project;
 use async_trait::async_trait;
 
 use super::workspace_fields::{computed_attributes, computed_values};
-use super::NESTED_LIST_NOTE;
-use crate::framework::{Attribute, Ctx, DataSource, DiagResult, Nesting, Schema, Type, Value};
+use crate::framework::{Attribute, Ctx, DataSource, DiagResult, Schema, Type, Value};
 use crate::platform::{api_error, Platform};
 
 /// The `acp_workspaces` data source type.
@@ -52,13 +51,12 @@ impl DataSource<Platform> for WorkspacesDataSource {
                      the workspace name, and on OpenShift also against the display name. \
                      Unset or empty lists every workspace.",
                 ),
-                Attribute::nested("workspaces", Nesting::List, fields)
+                Attribute::object_list("workspaces", fields)
                     .computed()
-                    .description(format!(
-                        "{}{NESTED_LIST_NOTE}",
+                    .description(
                         "The visible workspaces matching `search`, sorted by name, including \
                          ones being deleted (`status = \"Terminating\"`).",
-                    )),
+                    ),
                 Attribute::new("names", Type::List(Box::new(Type::String)))
                     .computed()
                     .description("The names of `workspaces`, in the same order."),

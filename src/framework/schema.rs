@@ -68,6 +68,9 @@ pub struct Attribute {
     pub plan_modifiers: Vec<PlanModifier>,
     /// Nested attributes, for attributes whose value is an object or a collection of objects.
     pub nested: Option<(Nesting, Vec<Attribute>)>,
+    /// Describe the value to Terraform by its plain type rather than as nested attributes
+    /// (see [`Attribute::object_list`]); `nested` then only documents the fields.
+    pub plain_type: bool,
 }
 
 impl std::fmt::Debug for Attribute {
@@ -94,6 +97,7 @@ impl Attribute {
             validators: Vec::new(),
             plan_modifiers: Vec::new(),
             nested: None,
+            plain_type: false,
         }
     }
 
@@ -129,6 +133,18 @@ impl Attribute {
         Attribute {
             nested: Some((nesting, attributes)),
             ..Attribute::new(name, ty)
+        }
+    }
+
+    /// A read-only list of objects, sent to Terraform as a plain `list(object({...}))` type.
+    ///
+    /// Terraform releases before 1.3 cannot index a list of nested attributes (`x[0].name`
+    /// fails with "Invalid index"), so lists that users read back are described by type; the
+    /// field attributes still carry the descriptions used for documentation.
+    pub fn object_list(name: &'static str, attributes: Vec<Attribute>) -> Attribute {
+        Attribute {
+            plain_type: true,
+            ..Attribute::nested(name, Nesting::List, attributes)
         }
     }
 
@@ -209,7 +225,7 @@ impl Attribute {
 
     fn to_proto(&self) -> ProtoAttribute {
         let (ty, nested_type) = match &self.nested {
-            Some((nesting, attributes)) => (
+            Some((nesting, attributes)) if !self.plain_type => (
                 Vec::new(),
                 Some(ProtoObject {
                     attributes: attributes.iter().map(Attribute::to_proto).collect(),
@@ -222,7 +238,7 @@ impl Attribute {
                     ..Default::default()
                 }),
             ),
-            None => (self.ty.to_json_bytes(), None),
+            _ => (self.ty.to_json_bytes(), None),
         };
         ProtoAttribute {
             name: self.name.to_string(),

@@ -189,8 +189,9 @@ output "all_objects" {
 }
 
 output "first" {
-  # element(): Terraform 1.0 rejects `workspaces[0]` (see NESTED_LIST_NOTE).
-  value = element(data.acp_workspaces.all.workspaces, 0)
+  # Direct indexing must work on every Terraform version (it fails on nested attribute lists
+  # before Terraform 1.3, which is why these lists are plain list(object) types).
+  value = data.acp_workspaces.all.workspaces[0]
 }
 
 output "twelves" {
