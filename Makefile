@@ -1,12 +1,12 @@
 # Everything a newcomer needs: `make demo` runs the main job, `make test` every test.
 
-.PHONY: demo test unit lint fmt build terraform
+.PHONY: demo test unit lint fmt build terraform docs release-local
 
 demo:
 	scripts/demo.sh
 
-# Every test: formatting, lints, unit, emulator, client, protocol and acceptance tests
-# (the acceptance tests fetch the pinned Terraform on first use).
+# Every test: formatting, lints, unit, emulator, client, protocol and acceptance tests, and
+# the check that docs/ is current (the acceptance tests fetch the pinned Terraform on first use).
 test: lint
 	scripts/fetch-terraform.sh >/dev/null
 	cargo test --workspace --locked
@@ -27,3 +27,11 @@ build:
 
 terraform:
 	scripts/fetch-terraform.sh
+
+# Regenerate docs/ from the provider schema, examples/ and templates/ (make test fails when stale).
+docs:
+	cargo run --locked --quiet -p acp-docgen -- .
+
+# The release artefacts goreleaser publishes, for this machine only, into dist/.
+release-local:
+	scripts/release-local.sh

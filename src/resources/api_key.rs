@@ -224,7 +224,18 @@ impl Resource<Platform> for ApiKeyResource {
              resource that created the key (attribute `key`, sensitive). Keys cannot be \
              changed: any change replaces the key, which issues a new token and revokes the \
              old one. Set `rotate_before_seconds` to replace keys automatically before they \
-             expire.",
+             expire.\n\n\
+             The platform shows a key's token once, in the response that creates it: it is in \
+             the state of the resource that created the key and nowhere else. An imported key \
+             has no token, and neither the token nor the expiry can be read back later. Treat \
+             the state as secret, and read the token with `terraform output` from a sensitive \
+             output.\n\n\
+             Rotation with `rotate_before_seconds`: once a plan is made less than that many \
+             seconds before `expires_at`, it replaces the key: Terraform revokes the old key, \
+             then creates the new one (add `lifecycle { create_before_destroy = true }` to keep \
+             the old one working until the new one exists), and consumers of `key` must pick \
+             up the new token after that apply. Nothing rotates without an apply: schedule one more often than \
+             `rotate_before_seconds`.",
             schema_attributes(),
         )
     }

@@ -185,7 +185,14 @@ impl Resource<Platform> for WorkspaceResource {
         Schema::new(
             "An ACP workspace: the container for agent sessions, secrets and settings of one \
              team. Called a project in the platform API. Deleting it deletes everything \
-             inside it, including shares, secrets and API keys.",
+             inside it, including shares, secrets and API keys.\n\n\
+             `display_name` and `description` are stored by the platform only on OpenShift. \
+             On vanilla Kubernetes the platform drops them: the provider keeps the configured \
+             values in Terraform state only, so they show nowhere else and cannot drift. Once \
+             set, a value cannot be cleared, only changed: removing the attribute keeps it.\n\n\
+             Deletion is asynchronous: the workspace stays `Terminating` for a while, and a \
+             workspace of the same name cannot be created until it is gone. The provider \
+             waits for it on destroy and on re-create.",
             vec![
                 Attribute::string("id")
                     .computed()

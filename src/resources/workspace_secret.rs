@@ -208,7 +208,13 @@ impl Resource<Platform> for WorkspaceSecretResource {
         Schema::new(
             "One secret of an ACP workspace, injected into its agent sessions as an \
              environment variable. Keys of the workspace's secrets that Terraform does not \
-             manage are left alone.",
+             manage are left alone.\n\n\
+             The platform has no endpoint per secret: a workspace has two secret maps (runner \
+             and integration), each read and replaced as a whole, and the integration map also \
+             holds the `acp_workspace_storage` settings. The provider re-reads a map and writes \
+             it back while holding a lock on it, so secrets and storage applied in parallel do \
+             not overwrite each other. The lock only spans one provider process: a write made \
+             elsewhere at the same moment (web UI, another Terraform run) can still be lost.",
             attributes,
         )
     }

@@ -246,7 +246,14 @@ impl Resource<Platform> for WorkspaceStorageResource {
         Schema::new(
             "Custom S3-compatible storage for the session state of one ACP workspace. Without \
              it the workspace uses the platform's shared storage; destroying it switches the \
-             workspace back to shared storage. At most one per workspace.",
+             workspace back to shared storage. At most one per workspace.\n\n\
+             The platform keeps these settings as keys (`STORAGE_MODE`, `S3_*`) of the same \
+             integration secret map as the workspace's secrets, and can only replace that map \
+             as a whole. The provider therefore re-reads the map and writes it back while holding \
+             a lock on it, so storage and `acp_workspace_secret` resources applied in parallel \
+             do not overwrite each other, and keys set outside Terraform survive. The lock only \
+             spans one provider process: a write made elsewhere at the same moment (web UI, \
+             another Terraform run) can still be lost.",
             attributes,
         )
     }

@@ -1,0 +1,2 @@
+# The import id is <workspace>/<name>.
+terraform import acp_workspace_secret.anthropic team-alpha/ANTHROPIC_API_KEY
