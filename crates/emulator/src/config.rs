@@ -1,9 +1,12 @@
 //! Start-up configuration of the emulator: who the admin is, which extra user tokens exist,
-//! which cluster flavour to imitate and how long deleted projects linger.
+//! which cluster flavour to imitate, how long deleted projects linger, which faults to inject
+//! and whether to serve HTTPS.
 
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
+
+use crate::faults::FaultPlan;
 
 /// Everything the emulator needs to know before it serves its first request.
 #[derive(Debug, Clone)]
@@ -21,6 +24,10 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// Emulate the backend's 30 s cache of access-review decisions (§1.3 of the API doc).
     pub access_cache: bool,
+    /// Faults to inject from the first request on; empty by default.
+    pub faults: FaultPlan,
+    /// PEM certificate chain and PEM private key: serve HTTPS with them instead of HTTP.
+    pub tls: Option<(String, String)>,
 }
 
 impl Default for Config {
@@ -32,6 +39,8 @@ impl Default for Config {
             terminating_period: Duration::ZERO,
             state_file: None,
             access_cache: false,
+            faults: FaultPlan::default(),
+            tls: None,
         }
     }
 }

@@ -9,13 +9,23 @@
 //! - [`Emulator::start`] runs it on a free local port on a background thread, for synchronous
 //!   tests that drive the `terraform` CLI;
 //! - the `acp-emulator` binary serves it for users' own module tests.
+//!
+//! Beyond the platform it can inject faults (see [`FaultPlan`]), counts the requests it
+//! serves ([`SharedState::request_counts`]), serves HTTPS ([`Config::tls`]) and answers a few
+//! control routes under `/_emulator/` that the real platform does not have (see
+//! `routes/admin.rs`): `GET|PUT|DELETE /_emulator/faults` and `GET|DELETE /_emulator/stats`,
+//! for the admin token only.
 
 mod auth;
 pub mod config;
 mod error;
+pub mod faults;
 mod persist;
 mod routes;
+mod serve;
 pub mod state;
+mod stats;
+mod tls;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -27,6 +37,7 @@ use tokio::sync::oneshot;
 
 pub use config::{Config, UserToken};
 pub use error::ApiError;
+pub use faults::{FaultAction, FaultPlan, FaultRule};
 pub use state::{sanitize_name, KeyView, ProjectView, Role, SharedState};
 
 /// The whole router, bound to `state`.
@@ -40,15 +51,32 @@ pub async fn serve(listener: TcpListener, config: Config) -> std::io::Result<()>
     serve_until(listener, state, shutdown_signal()).await
 }
 
-/// Serves `state` on `listener` until `shutdown` completes.
+/// Serves `state` on `listener` until `shutdown` completes, over HTTPS when the state's
+/// config has [`Config::tls`].
 pub async fn serve_until(
     listener: TcpListener,
     state: SharedState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let tls = tls_acceptor(state.config())?;
+    serve::serve_connections(listener, app(state), tls, shutdown).await
+}
+
+fn tls_acceptor(config: &Config) -> std::io::Result<Option<tokio_rustls::TlsAcceptor>> {
+    config
+        .tls
+        .as_ref()
+        .map(|(cert, key)| tls::acceptor(cert, key))
+        .transpose()
+}
+
+/// `http` or `https`, as the emulator with this config serves.
+pub fn scheme(config: &Config) -> &'static str {
+    if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
@@ -88,12 +116,14 @@ pub struct Emulator {
 
 impl Emulator {
     /// Binds a free port and starts serving; returns once the port accepts connections.
+    /// Unusable TLS material is reported here rather than on the serving thread.
     pub fn start(config: Config) -> std::io::Result<Emulator> {
+        let tls = tls_acceptor(&config)?;
         let state = SharedState::new(config)?;
         // Bind before spawning so that the port is known and bind errors reach the caller.
         let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
         listener.set_nonblocking(true)?;
-        let url = format!("http://{}", listener.local_addr()?);
+        let url = format!("{}://{}", scheme(state.config()), listener.local_addr()?);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -109,7 +139,7 @@ impl Emulator {
                             let shutdown = async {
                                 let _ = stopped.await;
                             };
-                            serve_until(listener, served, shutdown).await
+                            serve::serve_connections(listener, app(served), tls, shutdown).await
                         }
                         Err(err) => Err(err),
                     };
@@ -126,7 +156,7 @@ impl Emulator {
         })
     }
 
-    /// Base URL without trailing slash, e.g. `http://127.0.0.1:41235`.
+    /// Base URL without trailing slash, e.g. `http://127.0.0.1:41235` (`https://` with TLS).
     pub fn url(&self) -> String {
         self.url.clone()
     }

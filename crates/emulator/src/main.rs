@@ -2,11 +2,13 @@
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use acp_emulator::{serve_until, shutdown_signal, Config, SharedState, UserToken};
+use acp_emulator::{
+    scheme, serve_until, shutdown_signal, Config, FaultPlan, FaultRule, SharedState, UserToken,
+};
 use clap::Parser;
 
 /// Offline emulator of the Ambient Code Platform backend REST API.
@@ -34,6 +36,21 @@ struct Args {
     /// Emulate the backend's 30 s access-review cache.
     #[arg(long)]
     access_cache: bool,
+    /// Fault rule as comma-separated key=value pairs, e.g.
+    /// 'route=/api/projects/*/keys,method=POST,status=503,rate=0.2'; may be repeated.
+    /// Keys: route, method, action (status|latency|close|late|process_then_close), status,
+    /// retry_after, body, latency_ms, delay_ms, rate, count.
+    #[arg(long = "fault", value_name = "SPEC")]
+    faults: Vec<FaultRule>,
+    /// Seed of the fault decisions, to replay a run; without it one is picked and logged.
+    #[arg(long, value_name = "N")]
+    fault_seed: Option<u64>,
+    /// PEM certificate chain: serve HTTPS instead of HTTP (needs --tls-key).
+    #[arg(long, value_name = "PATH", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -47,6 +64,16 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => match read_pem_pair(cert, key) {
+            Ok(pair) => Some(pair),
+            Err(err) => {
+                eprintln!("acp-emulator: {err}");
+                return ExitCode::FAILURE;
+            }
+        },
+        _ => None,
+    };
     let config = Config {
         admin_token: args.token,
         users: args.users,
@@ -54,6 +81,11 @@ async fn main() -> ExitCode {
         terminating_period: Duration::from_secs(args.terminating_seconds),
         state_file: args.state_file,
         access_cache: args.access_cache,
+        faults: FaultPlan {
+            seed: args.fault_seed,
+            rules: args.faults,
+        },
+        tls,
     };
     match run(args.listen, config).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -64,12 +96,22 @@ async fn main() -> ExitCode {
     }
 }
 
+fn read_pem_pair(cert: &Path, key: &Path) -> std::io::Result<(String, String)> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|err| {
+            std::io::Error::new(err.kind(), format!("cannot read {}: {err}", path.display()))
+        })
+    };
+    Ok((read(cert)?, read(key)?))
+}
+
 async fn run(listen: SocketAddr, config: Config) -> std::io::Result<()> {
+    let scheme = scheme(&config);
     let state = SharedState::new(config)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     // The one line on stdout: whoever started us waits for it to learn the URL.
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "http://{}", listener.local_addr()?)?;
+    writeln!(stdout, "{scheme}://{}", listener.local_addr()?)?;
     stdout.flush()?;
     drop(stdout);
     serve_until(listener, state, shutdown_signal()).await

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::config::Config;
+use crate::faults::{FaultPlan, Faults};
 use crate::persist;
+use crate::stats::Stats;
 
 /// A project role, ordered by power so that `max` picks the strongest binding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -235,6 +237,10 @@ struct Inner {
     save_lock: Mutex<()>,
     /// Access-review decisions by (token, project), when `config.access_cache` is on.
     access_cache: Mutex<HashMap<(String, String), (bool, Instant)>>,
+    /// The armed fault plan.
+    faults: Faults,
+    /// Request and fault counters.
+    stats: Stats,
 }
 
 /// Handle to the emulator's state; clones share the same data.
@@ -281,14 +287,63 @@ impl SharedState {
             Some(path) => persist::load(path)?.unwrap_or_default(),
             None => Store::default(),
         };
+        let faults = Faults::new(config.faults.clone());
         Ok(SharedState {
             inner: Arc::new(Inner {
                 config,
                 store: Mutex::new(store),
                 save_lock: Mutex::new(()),
                 access_cache: Mutex::new(HashMap::new()),
+                faults,
+                stats: Stats::default(),
             }),
         })
+    }
+
+    pub(crate) fn fault_state(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    pub(crate) fn stats(&self) -> &Stats {
+        &self.inner.stats
+    }
+
+    /// Replaces the fault plan (the one from [`Config::faults`] included) and restarts its
+    /// random stream from the plan's seed, or from a fresh one that is logged.
+    pub fn set_faults(&self, plan: FaultPlan) {
+        self.inner.faults.set(plan);
+    }
+
+    /// Stops injecting faults.
+    pub fn clear_faults(&self) {
+        self.inner.faults.set(FaultPlan::default());
+    }
+
+    /// The armed plan: its seed, and each rule's `count` as still left.
+    pub fn faults(&self) -> FaultPlan {
+        self.inner.faults.current()
+    }
+
+    /// Requests served per `"<METHOD> <route pattern>"`, e.g. `"GET /api/projects/{name}"`,
+    /// faulted ones included; `/_emulator/...` is not counted.
+    pub fn request_counts(&self) -> BTreeMap<String, u64> {
+        self.inner.stats.requests()
+    }
+
+    /// Faults injected per kind: `status_<code>`, `latency`, `close`, `late`,
+    /// `process_then_close`.
+    pub fn fault_counts(&self) -> BTreeMap<String, u64> {
+        self.inner.stats.faults()
+    }
+
+    /// All requests counted since start or the last reset.
+    pub fn total_requests(&self) -> u64 {
+        self.inner.stats.total()
+    }
+
+    /// Sets the request and fault counters back to zero.
+    pub fn reset_request_counts(&self) {
+        self.inner.stats.reset();
     }
 
     /// The configuration the emulator was started with.

@@ -1,7 +1,9 @@
 //! Route table: every area contributes a small `router()`; this module merges them, puts the
 //! project-context middleware in front of the sub-routes, and owns the request extractors that
-//! turn axum's rejections into the platform's `{"error": ...}` shape.
+//! turn axum's rejections into the platform's `{"error": ...}` shape. Around every route sit,
+//! from the outside in: request logging, request counting and fault injection.
 
+mod admin;
 mod cluster;
 mod keys;
 mod permissions;
@@ -19,7 +21,9 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::{self, Caller};
 use crate::error::ApiError;
+use crate::faults::layer::inject_faults;
 use crate::state::{Role, SharedState};
+use crate::stats::count_requests;
 
 /// Builds the complete router.
 pub(crate) fn router(state: SharedState) -> Router {
@@ -36,11 +40,23 @@ pub(crate) fn router(state: SharedState) -> Router {
         .merge(projects::router())
         .merge(cluster::router())
         .merge(project_scoped)
+        .merge(admin::router(&state))
         // Gin answers unknown paths and unknown methods alike with a plain-text 404.
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
+        // The last layer added runs first.
+        .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), after_request))
         .with_state(state)
+}
+
+/// `true` for the emulator's own control paths, which the platform does not have.
+pub(crate) fn is_admin_path(path: &str) -> bool {
+    path == "/_emulator" || path.starts_with("/_emulator/")
 }
 
 async fn not_found() -> Response {
