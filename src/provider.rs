@@ -9,6 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::data_sources;
+use crate::framework::timeouts;
 use crate::framework::validators::{IntBetween, StringRule};
 use crate::framework::{
     Attribute, DataSource, DiagResult, Diagnostic, Diagnostics, Provider, Resource, Schema, Value,
@@ -66,15 +67,6 @@ fn setting(config: &Value, setting: &Setting) -> Option<String> {
         .get(setting.name)
         .to_opt_string()
         .or_else(|| std::env::var(setting.env).ok().filter(|v| !v.is_empty()))
-}
-
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(text.trim())
-        .map_err(|_| "Use a duration such as \"30s\", \"2m\" or \"1m30s\".".to_string())?;
-    if d.is_zero() {
-        return Err("Must be longer than zero.".to_string());
-    }
-    Ok(d)
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
@@ -137,7 +129,7 @@ impl Provider for AcpProvider {
                     )
                     .validator(StringRule {
                         description: "a positive duration such as `30s`",
-                        check: |s| parse_duration(s).map(|_| ()),
+                        check: |s| timeouts::parse(s).map(|_| ()),
                     }),
                 Attribute::number(MAX_RETRIES.name)
                     .description(
@@ -207,7 +199,7 @@ impl Provider for AcpProvider {
         }
         let request_timeout = match setting(config, &REQUEST_TIMEOUT) {
             None => DEFAULT_REQUEST_TIMEOUT,
-            Some(text) => parse_duration(&text).unwrap_or_else(|reason| {
+            Some(text) => timeouts::parse(&text).unwrap_or_else(|reason| {
                 errors.push(setting_error(
                     &REQUEST_TIMEOUT,
                     "Invalid provider setting",

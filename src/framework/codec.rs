@@ -241,19 +241,31 @@ fn value_to_mp(value: &Value, ty: &Type) -> Mp {
                     .collect(),
             )
         }
-        Value::Map(entries) | Value::Object(entries) => Mp::Map(
-            entries
-                .iter()
-                .map(|(k, v)| {
-                    let entry_ty = match ty {
-                        Type::Map(t) => (**t).clone(),
-                        Type::Object(attrs) => attrs.get(k).cloned().unwrap_or(Type::Dynamic),
-                        _ => Type::Dynamic,
-                    };
-                    (Mp::from(k.as_str()), value_to_mp(v, &entry_ty))
-                })
-                .collect(),
-        ),
+        Value::Map(entries) | Value::Object(entries) => match ty {
+            // An object is written with exactly the attributes of its type: a missing one as
+            // null, one the type does not know not at all, as Terraform requires.
+            Type::Object(attrs) => Mp::Map(
+                attrs
+                    .iter()
+                    .map(|(k, attr_ty)| {
+                        let v = entries.get(k).unwrap_or(&Value::Null);
+                        (Mp::from(k.as_str()), value_to_mp(v, attr_ty))
+                    })
+                    .collect(),
+            ),
+            _ => Mp::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let entry_ty = match ty {
+                            Type::Map(t) => (**t).clone(),
+                            _ => Type::Dynamic,
+                        };
+                        (Mp::from(k.as_str()), value_to_mp(v, &entry_ty))
+                    })
+                    .collect(),
+            ),
+        },
     }
 }
 
@@ -453,6 +465,18 @@ mod tests {
         assert_eq!(v.get("count").as_i64(), Some(3));
         assert!(v.get("flag").is_null());
         assert!(from_json(br#"{"name":5}"#, &obj_type()).is_err());
+    }
+
+    #[test]
+    fn objects_are_written_with_exactly_their_type_attributes() {
+        let partial = Value::object([("name", Value::from("a")), ("stray", Value::from("x"))]);
+        let back = from_msgpack(&to_msgpack(&partial, &obj_type()), &obj_type()).unwrap();
+        assert_eq!(back.get("name").as_str(), Some("a"));
+        assert!(back.get("flag").is_null());
+        let Value::Object(attrs) = back else {
+            panic!("object")
+        };
+        assert_eq!(attrs.len(), 5, "every attribute of the type, nothing else");
     }
 
     #[test]

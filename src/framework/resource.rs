@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use super::diag::{DiagResult, Diagnostics};
 use super::path::AttributePath;
 use super::schema::Schema;
+use super::timeouts::Timeouts;
 use super::value::Value;
 
 /// What one RPC hands to a resource or data source besides its values.
@@ -69,6 +70,11 @@ pub trait Resource<D: Send + Sync>: Send + Sync {
 
     /// Checks across attributes that per-attribute validators cannot express.
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Default time limits of the operations; users override them in a `timeouts` block.
+    fn timeouts(&self) -> Timeouts {
+        Timeouts::default()
+    }
 
     /// Refines the plan once the framework has applied defaults and plan modifiers. `data` is
     /// `None` when the provider could not be configured yet (values unknown until apply).

@@ -20,8 +20,6 @@ use crate::framework::validators::{LengthBetween, NotBlank, StringRule};
 use crate::framework::{Attribute, Ctx, DiagResult, Diagnostic, Plan, Resource, Schema, Value};
 use crate::platform::{api_error, Platform};
 
-/// Longest time to wait for a deleted workspace to disappear.
-const DELETE_TIMEOUT: Duration = Duration::from_secs(600);
 /// Names Kubernetes keeps for itself.
 const RESERVED_NAMES: &[&str] = &[
     "default",
@@ -134,9 +132,9 @@ fn not_stored_warning(project: &Project, config: &Value) -> Option<Diagnostic> {
     ))
 }
 
-/// Polls until the workspace no longer exists.
+/// Polls until the workspace no longer exists. The operation's `timeouts` limit, applied by
+/// the framework, bounds the wait.
 async fn wait_until_gone(platform: &Platform, name: &str) -> DiagResult<()> {
-    let started = tokio::time::Instant::now();
     let mut delay = Duration::from_millis(200);
     loop {
         match platform.client().get_project(name).await {
@@ -147,17 +145,6 @@ async fn wait_until_gone(platform: &Platform, name: &str) -> DiagResult<()> {
             Ok(project) => {
                 tracing::debug!(workspace = name, status = %project.status, "waiting for workspace to go away");
             }
-        }
-        if started.elapsed() > DELETE_TIMEOUT {
-            return Err(Diagnostic::error(
-                format!("Timed out deleting workspace {name:?}"),
-                format!(
-                    "The workspace was still terminating after {} minutes. The platform \
-                     finishes deleting it in the background; run the command again later.",
-                    DELETE_TIMEOUT.as_secs() / 60
-                ),
-            )
-            .into());
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(2));

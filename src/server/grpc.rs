@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use futures_util::Stream;
 use magma_protocol::tfplugin6 as pb;
@@ -16,6 +17,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::convert::{decode, encode, not_configured, not_supported, unknown_type};
 use crate::framework::plan::{plan_from_schema, validate_config, write_only_not_allowed};
+use crate::framework::timeouts::{self, Operation, Timeouts};
 use crate::framework::{
     Ctx, DataSource, DiagResult, Diagnostic, Diagnostics, Plan, Provider, Resource, Schema, Type,
     Value,
@@ -28,6 +30,7 @@ type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'stati
 struct Entry<T: ?Sized> {
     schema: Schema,
     ty: Type,
+    timeouts: Timeouts,
     imp: Box<T>,
 }
 
@@ -51,15 +54,15 @@ impl<P: Provider> ProviderService<P> {
             .resources()
             .into_iter()
             .map(|imp| {
-                let schema = imp.schema();
-                (
-                    imp.type_name(),
-                    Entry {
-                        ty: schema.value_type(),
-                        schema,
-                        imp,
-                    },
-                )
+                let timeouts = imp.timeouts();
+                let schema = imp.schema().with_block(timeouts.block());
+                let entry = Entry {
+                    ty: schema.value_type(),
+                    schema,
+                    timeouts,
+                    imp,
+                };
+                (entry.imp.type_name(), entry)
             })
             .collect();
         let data_sources: HashMap<_, _> = provider
@@ -67,14 +70,13 @@ impl<P: Provider> ProviderService<P> {
             .into_iter()
             .map(|imp| {
                 let schema = imp.schema();
-                (
-                    imp.type_name(),
-                    Entry {
-                        ty: schema.value_type(),
-                        schema,
-                        imp,
-                    },
-                )
+                let entry = Entry {
+                    ty: schema.value_type(),
+                    schema,
+                    timeouts: Timeouts::default(),
+                    imp,
+                };
+                (entry.imp.type_name(), entry)
             })
             .collect();
         let schema_response = pb::get_provider_schema::Response {
@@ -113,6 +115,24 @@ impl<P: Provider> ProviderService<P> {
             .map_or_else(|e| e.into_inner().clone(), |d| d.clone())
     }
 
+    /// Runs an operation until it finishes, its time limit passes, or Terraform asks the
+    /// provider to stop.
+    async fn within_limits<T>(
+        &self,
+        type_name: &str,
+        op: Operation,
+        limit: Duration,
+        operation: impl std::future::Future<Output = DiagResult<T>>,
+    ) -> DiagResult<T> {
+        let limited = async {
+            match tokio::time::timeout(limit, operation).await {
+                Ok(result) => result,
+                Err(_) => Err(timed_out(type_name, op, limit)),
+            }
+        };
+        self.until_stopped(limited).await
+    }
+
     /// Runs an operation until it finishes or Terraform asks the provider to stop.
     async fn until_stopped<T>(
         &self,
@@ -128,6 +148,28 @@ impl<P: Provider> ProviderService<P> {
             )
             .into()),
         }
+    }
+}
+
+fn timed_out(type_name: &str, op: Operation, limit: Duration) -> Diagnostics {
+    Diagnostic::error(
+        format!("Timed out after {}", humantime::format_duration(limit)),
+        format!(
+            "The {} of this {type_name} did not finish within {}. The platform may still \
+             finish it; the next plan shows what is left. To wait longer, set \
+             `timeouts {{ {} = \"...\" }}` on the resource.",
+            op.name(),
+            humantime::format_duration(limit),
+            op.name()
+        ),
+    )
+    .into()
+}
+
+/// Carries the configured `timeouts` block into a state the resource built without it.
+fn keep_timeouts(state: &mut Value, from: &Value) {
+    if !state.is_null() {
+        state.set(timeouts::BLOCK, from.get(timeouts::BLOCK).clone());
     }
 }
 
@@ -400,11 +442,16 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             }));
         };
         let mut ctx = Ctx::new(data.as_ref());
-        let result = self.until_stopped(entry.imp.read(&mut ctx, &current)).await;
+        let limit = entry.timeouts.limit(&current, Operation::Read);
+        let read = entry.imp.read(&mut ctx, &current);
+        let result = self
+            .within_limits(&request.type_name, Operation::Read, limit, read)
+            .await;
         let diagnostics = diags_of(&result, std::mem::take(&mut ctx.warnings));
         let new_state = match result {
             Ok(Some(mut state)) => {
                 null_write_only(&entry.schema, &mut state);
+                keep_timeouts(&mut state, &current);
                 encode(&state, &entry.ty)
             }
             Ok(None) => encode(&Value::Null, &entry.ty),
@@ -513,22 +560,32 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         let imp = &entry.imp;
         // On failure Terraform keeps whatever state we return: the prior state for a failed
         // update or delete, nothing for a failed create.
+        let name = request.type_name.as_str();
         let (result, fallback) = if planned.is_null() {
-            let r = self.until_stopped(imp.delete(&mut ctx, &prior)).await;
+            let limit = entry.timeouts.limit(&prior, Operation::Delete);
+            let delete = imp.delete(&mut ctx, &prior);
+            let r = self
+                .within_limits(name, Operation::Delete, limit, delete)
+                .await;
             (r.map(|()| Value::Null), prior.clone())
         } else if prior.is_null() {
+            let limit = entry.timeouts.limit(&planned, Operation::Create);
+            let create = imp.create(&mut ctx, &planned, &config);
             let r = self
-                .until_stopped(imp.create(&mut ctx, &planned, &config))
+                .within_limits(name, Operation::Create, limit, create)
                 .await;
             (r, Value::Null)
         } else {
+            let limit = entry.timeouts.limit(&planned, Operation::Update);
+            let update = imp.update(&mut ctx, &prior, &planned, &config);
             let r = self
-                .until_stopped(imp.update(&mut ctx, &prior, &planned, &config))
+                .within_limits(name, Operation::Update, limit, update)
                 .await;
             (r, prior.clone())
         };
         let result = result.and_then(|mut state| {
             null_write_only(&entry.schema, &mut state);
+            keep_timeouts(&mut state, &planned);
             ensure_known(&request.type_name, &state).map(|()| state)
         });
         let diagnostics = diags_of(&result, std::mem::take(&mut ctx.warnings));
@@ -559,8 +616,14 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             }));
         };
         let mut ctx = Ctx::new(data.as_ref());
+        let import = entry.imp.import(&mut ctx, &request.id);
         let result = self
-            .until_stopped(entry.imp.import(&mut ctx, &request.id))
+            .within_limits(
+                &request.type_name,
+                Operation::Read,
+                entry.timeouts.read,
+                import,
+            )
             .await;
         let diagnostics = diags_of(&result, std::mem::take(&mut ctx.warnings));
         let imported_resources = match result {

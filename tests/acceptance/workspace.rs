@@ -240,3 +240,52 @@ fn replacing_a_workspace_waits_for_the_old_name_to_be_free() {
         "Active"
     );
 }
+
+#[test]
+fn the_timeouts_block_limits_delete_and_says_which_setting_to_raise() {
+    let config = Config {
+        terminating_period: Duration::from_secs(60),
+        ..Config::default()
+    };
+    let h = Harness::with_emulator("ws-timeouts", config);
+    h.write_config(
+        "resource \"acp_workspace\" \"team\" {\n  name = \"team-alpha\"\n  timeouts {\n    delete = \"2s\"\n  }\n}\n",
+    );
+    h.apply();
+    h.assert_empty_plan();
+    let values = h.state_values("acp_workspace.team");
+    assert_eq!(
+        values["timeouts"]["delete"], "2s",
+        "the block is kept in state"
+    );
+
+    let started = std::time::Instant::now();
+    let out = h.run(&["destroy", "-auto-approve", "-no-color"]);
+    assert!(
+        !out.status.success(),
+        "destroy cannot finish while the workspace terminates"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "gave up at the limit"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Timed out after 2s"), "{stderr}");
+    assert!(stderr.contains("timeouts { delete"), "{stderr}");
+    assert_eq!(
+        h.emulator.state().project("team-alpha").map(|p| p.status),
+        Some("Terminating".to_string()),
+        "the platform goes on deleting"
+    );
+}
+
+#[test]
+fn an_invalid_timeout_is_refused_at_plan() {
+    let h = Harness::new("ws-bad-timeout");
+    h.write_config(
+        "resource \"acp_workspace\" \"team\" {\n  name = \"team-alpha\"\n  timeouts {\n    create = \"soon\"\n  }\n}\n",
+    );
+    let (code, text) = h.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("Invalid value for timeouts.create"), "{text}");
+}
