@@ -324,7 +324,7 @@ impl SharedState {
         self.inner.faults.current()
     }
 
-    /// Requests served per `"<METHOD> <route pattern>"`, e.g. `"GET /api/projects/{name}"`,
+    /// Requests served per `"<METHOD> <route pattern>"`, e.g. `"GET /api/projects/{project}"`,
     /// faulted ones included; `/_emulator/...` is not counted.
     pub fn request_counts(&self) -> BTreeMap<String, u64> {
         self.inner.stats.requests()
