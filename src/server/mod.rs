@@ -69,6 +69,14 @@ pub enum Mode {
 
 /// Serves `provider` until Terraform shuts it down.
 pub async fn serve<P: Provider>(provider: P, mode: Mode) -> Result<(), ServeError> {
+    // The one place Terraform's logs show which build is running: protocol 6 GetMetadata has
+    // no version field, so Terraform never learns it (the user agent carries it to the
+    // platform).
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        ?mode,
+        "provider starting"
+    );
     // Taken first, so that a parent gone during start-up is still noticed.
     let parent = std::os::unix::process::parent_id();
     if mode == Mode::Plugin {

@@ -6,7 +6,10 @@
 
 mod api_key;
 mod data_sources;
+mod examples;
+mod release;
 mod support;
+mod team_module;
 mod workspace;
 mod workspace_secret;
 mod workspace_share;
