@@ -63,13 +63,10 @@ pub fn generate(root: &Path) -> Site {
     let mut site = Site::default();
     index_page(root, &provider.schema(), &mut site);
     for resource in provider.resources() {
-        type_page(
-            root,
-            &RESOURCE,
-            resource.type_name(),
-            &resource.schema(),
-            &mut site,
-        );
+        // The server adds the timeouts block to every resource schema (src/server/grpc.rs);
+        // document the schema Terraform is actually given.
+        let schema = resource.schema().with_block(resource.timeouts().block());
+        type_page(root, &RESOURCE, resource.type_name(), &schema, &mut site);
     }
     for data_source in provider.data_sources() {
         let name = data_source.type_name();
