@@ -11,6 +11,9 @@
 #   --profile  cargo profile to build (default: release, with LTO).
 #   --binary   package this already built provider binary instead of building one.
 #   --out      output directory (default: dist). It is emptied first.
+#
+# The binary is built for cargo's default (host) target, on Linux a glibc build; the published
+# Linux binaries are goreleaser's static musl builds. Packaging and names are the same.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"

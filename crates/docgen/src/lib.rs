@@ -21,4 +21,4 @@ pub mod check;
 pub mod render;
 pub mod site;
 
-pub use site::{generate, Page, Site};
+pub use site::{data_source_schemas, generate, resource_schemas, Page, Site};

@@ -57,20 +57,36 @@ const DATA_SOURCE: Kind = Kind {
     example_file: "data-source.tf",
 };
 
+/// The resource schemas as Terraform receives them, by type name, in the provider's order.
+///
+/// The server adds the timeouts block to every resource schema (src/server/grpc.rs); the
+/// crate's tests check that these equal what the server sends.
+pub fn resource_schemas() -> Vec<(&'static str, Schema)> {
+    AcpProvider
+        .resources()
+        .into_iter()
+        .map(|r| (r.type_name(), r.schema().with_block(r.timeouts().block())))
+        .collect()
+}
+
+/// The data source schemas, by type name, in the provider's order.
+pub fn data_source_schemas() -> Vec<(&'static str, Schema)> {
+    AcpProvider
+        .data_sources()
+        .into_iter()
+        .map(|d| (d.type_name(), d.schema()))
+        .collect()
+}
+
 /// Renders every page, reading examples and templates under the repository `root`.
 pub fn generate(root: &Path) -> Site {
-    let provider = AcpProvider;
     let mut site = Site::default();
-    index_page(root, &provider.schema(), &mut site);
-    for resource in provider.resources() {
-        // The server adds the timeouts block to every resource schema (src/server/grpc.rs);
-        // document the schema Terraform is actually given.
-        let schema = resource.schema().with_block(resource.timeouts().block());
-        type_page(root, &RESOURCE, resource.type_name(), &schema, &mut site);
+    index_page(root, &AcpProvider.schema(), &mut site);
+    for (name, schema) in resource_schemas() {
+        type_page(root, &RESOURCE, name, &schema, &mut site);
     }
-    for data_source in provider.data_sources() {
-        let name = data_source.type_name();
-        type_page(root, &DATA_SOURCE, name, &data_source.schema(), &mut site);
+    for (name, schema) in data_source_schemas() {
+        type_page(root, &DATA_SOURCE, name, &schema, &mut site);
     }
     site
 }
