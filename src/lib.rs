@@ -12,3 +12,4 @@ pub mod provider;
 pub mod resources;
 pub mod secret_maps;
 pub mod server;
+pub mod shared_reads;

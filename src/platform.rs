@@ -2,12 +2,13 @@
 //! cluster learned once, and the translation of platform errors into diagnostics that say
 //! what to fix.
 
-use acp_client::{Client, Error};
+use acp_client::{AccessKey, Client, Error, Permission, SecretMap};
 use tokio::sync::OnceCell;
 
 use crate::framework::Diagnostic;
 use crate::keyed_locks::KeyedLocks;
-use crate::secret_maps::MapLocks;
+use crate::secret_maps::{MapKind, MapLocks};
+use crate::shared_reads::{SharedError, SharedReads};
 
 /// The configured connection to one ACP platform.
 #[derive(Debug)]
@@ -16,6 +17,9 @@ pub struct Platform {
     openshift: OnceCell<bool>,
     op_locks: KeyedLocks,
     map_locks: MapLocks,
+    map_reads: SharedReads<SecretMap>,
+    permission_reads: SharedReads<Vec<Permission>>,
+    key_reads: SharedReads<Vec<AccessKey>>,
 }
 
 impl Platform {
@@ -26,7 +30,58 @@ impl Platform {
             openshift: OnceCell::new(),
             op_locks: KeyedLocks::new(),
             map_locks: MapLocks::default(),
+            map_reads: SharedReads::default(),
+            permission_reads: SharedReads::default(),
+            key_reads: SharedReads::default(),
         }
+    }
+
+    /// Reads one of a workspace's secret maps, sharing the request with overlapping reads of
+    /// the same map (see [`crate::shared_reads`]). For refreshes only: writes re-read under
+    /// the map's lock.
+    pub async fn read_map(&self, workspace: &str, kind: MapKind) -> Result<SecretMap, SharedError> {
+        let client = self.client.clone();
+        let owned = workspace.to_string();
+        let key = format!("{}/{workspace}", kind.as_str());
+        self.map_reads
+            .get(&key, move || async move {
+                match kind {
+                    MapKind::Runner => client.get_runner_secrets(&owned).await,
+                    MapKind::Integration => client.get_integration_secrets(&owned).await,
+                }
+            })
+            .await
+    }
+
+    /// Forgets shared reads of a workspace's collections, after this process wrote to them.
+    pub fn forget_reads(&self, workspace: &str) {
+        self.map_reads.forget(&format!("runner/{workspace}"));
+        self.map_reads.forget(&format!("integration/{workspace}"));
+        self.permission_reads.forget(workspace);
+        self.key_reads.forget(workspace);
+    }
+
+    /// Lists a workspace's grants, sharing the request with overlapping refreshes.
+    pub async fn read_permissions(&self, workspace: &str) -> Result<Vec<Permission>, SharedError> {
+        let client = self.client.clone();
+        let owned = workspace.to_string();
+        self.permission_reads
+            .get(workspace, move || async move {
+                client.list_permissions(&owned).await
+            })
+            .await
+    }
+
+    /// Lists a workspace's API keys, sharing the request with overlapping refreshes.
+    pub async fn read_keys(&self, workspace: &str) -> Result<Vec<AccessKey>, SharedError> {
+        let client = self.client.clone();
+        let owned = workspace.to_string();
+        self.key_reads
+            .get(
+                workspace,
+                move || async move { client.list_keys(&owned).await },
+            )
+            .await
     }
 
     /// The platform client.

@@ -161,7 +161,9 @@ pub async fn update_map<T>(
         return Ok(result);
     }
 
-    if let Err(e) = put_map(platform, workspace, kind, &updated).await {
+    let put = put_map(platform, workspace, kind, &updated).await;
+    platform.forget_reads(workspace);
+    if let Err(e) = put {
         return Err(map_error(platform, action, workspace, kind, &e)
             .await
             .into());

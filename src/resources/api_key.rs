@@ -195,6 +195,18 @@ async fn list_keys(platform: &Platform, workspace: &str) -> DiagResult<Option<Ve
     }
 }
 
+/// Like [`list_keys`], for refreshes: overlapping refreshes of one workspace's keys share one
+/// request.
+async fn refresh_keys(platform: &Platform, workspace: &str) -> DiagResult<Option<Vec<AccessKey>>> {
+    match platform.read_keys(workspace).await {
+        Ok(keys) => Ok(Some(keys)),
+        Err(e) if workspace_gone(platform, workspace, &e).await => Ok(None),
+        Err(e) => {
+            Err(api_error(&format!("list the API keys of workspace {workspace:?}"), &e).into())
+        }
+    }
+}
+
 fn parse_import_id(id: &str) -> Result<(String, String), String> {
     match id.split_once('/') {
         Some((workspace, key_id))
@@ -350,7 +362,7 @@ impl Resource<Platform> for ApiKeyResource {
     async fn read(&self, ctx: &mut Ctx<'_, Platform>, state: &Value) -> DiagResult<Option<Value>> {
         let workspace = state.get("workspace").to_opt_string().unwrap_or_default();
         let id = state.get("id").to_opt_string().unwrap_or_default();
-        let Some(keys) = list_keys(ctx.data, &workspace).await? else {
+        let Some(keys) = refresh_keys(ctx.data, &workspace).await? else {
             tracing::debug!(key = %id, "workspace is gone; removing key from state");
             return Ok(None);
         };
@@ -391,7 +403,9 @@ impl Resource<Platform> for ApiKeyResource {
     async fn delete(&self, ctx: &mut Ctx<'_, Platform>, prior: &Value) -> DiagResult<()> {
         let workspace = prior.get("workspace").to_opt_string().unwrap_or_default();
         let id = prior.get("id").to_opt_string().unwrap_or_default();
-        match ctx.data.client().delete_key(&workspace, &id).await {
+        let deleted = ctx.data.client().delete_key(&workspace, &id).await;
+        ctx.data.forget_reads(&workspace);
+        match deleted {
             Ok(()) => Ok(()),
             Err(e) if workspace_gone(ctx.data, &workspace, &e).await => Ok(()),
             Err(e) => Err(api_error(

@@ -39,7 +39,9 @@ pub(crate) async fn create_key(
         .map(|k| k.id)
         .collect();
 
-    let key = match client.create_key(workspace, request).await {
+    let created = client.create_key(workspace, request).await;
+    platform.forget_reads(workspace);
+    let key = match created {
         Ok(key) => key,
         Err(e) => {
             let mut diag = api_error(&format!("create API key {name:?}"), &e);

@@ -261,7 +261,7 @@ impl Resource<Platform> for WorkspaceSecretResource {
     async fn read(&self, ctx: &mut Ctx<'_, Platform>, state: &Value) -> DiagResult<Option<Value>> {
         let (workspace, name) = names(state);
         let kind = kind_of(&name);
-        let map = match get_map(ctx.data, &workspace, kind).await {
+        let map = match ctx.data.read_map(&workspace, kind).await {
             Ok(map) => map,
             Err(e) => {
                 if workspace_gone(ctx.data, &workspace).await {

@@ -207,6 +207,20 @@ async fn list_grants(platform: &Platform, share: &Share) -> DiagResult<Option<Ve
     }
 }
 
+/// Like [`list_grants`], for refreshes: overlapping refreshes of one workspace's shares share
+/// one request.
+async fn refresh_grants(platform: &Platform, share: &Share) -> DiagResult<Option<Vec<Permission>>> {
+    match platform.read_permissions(&share.workspace).await {
+        Ok(items) => Ok(Some(items)),
+        Err(e) if workspace_gone(platform, &share.workspace, &e).await => Ok(None),
+        Err(e) => Err(api_error(
+            &format!("list the shares of workspace {:?}", share.workspace),
+            &e,
+        )
+        .into()),
+    }
+}
+
 /// The error for a grant the platform refuses as a duplicate, telling a real duplicate (show
 /// the import command) from a sanitised-name collision with another subject.
 fn conflict(share: &Share, listed: &[Permission]) -> Diagnostic {
@@ -250,11 +264,13 @@ fn conflict(share: &Share, listed: &[Permission]) -> Diagnostic {
 }
 
 async fn grant(ctx: &mut Ctx<'_, Platform>, share: &Share) -> DiagResult<()> {
-    let client = ctx.data.client();
-    let Err(e) = client
+    let granted = ctx
+        .data
+        .client()
         .grant_permission(&share.workspace, &share.to_permission(&share.role))
-        .await
-    else {
+        .await;
+    ctx.data.forget_reads(&share.workspace);
+    let Err(e) = granted else {
         return Ok(());
     };
     if e.is_conflict() {
@@ -293,6 +309,9 @@ async fn revoke_keeping_others(platform: &Platform, share: &Share) -> DiagResult
         .revoke_subject(&share.workspace, &share.subject_type, &share.subject_name)
         .await
         .map_err(|e| api_error(&format!("revoke the {}", share.describe()), &e))?;
+    // Forgotten again below once the other roles are back; forgetting now keeps a refresh
+    // from reusing the list read before the revoke.
+    platform.forget_reads(&share.workspace);
     let mut causes = Vec::new();
     for role in &keep {
         match client
@@ -309,6 +328,7 @@ async fn revoke_keeping_others(platform: &Platform, share: &Share) -> DiagResult
         }
     }
     tracing::debug!(share = %share.id(), kept = ?keep, "revoked subject and granted back its other roles");
+    platform.forget_reads(&share.workspace);
 
     // Check the outcome: the other roles must be back and this one gone.
     let after = list_grants(platform, share).await?.unwrap_or_default();
@@ -449,7 +469,7 @@ impl Resource<Platform> for WorkspaceShareResource {
         let share = Share::from_value(state);
         // Waiting for the lock keeps a read from seeing a subject mid-way through a revoke.
         let _guard = ctx.data.op_locks().lock(&share.lock_key()).await;
-        let Some(listed) = list_grants(ctx.data, &share).await? else {
+        let Some(listed) = refresh_grants(ctx.data, &share).await? else {
             tracing::debug!(share = %share.id(), "workspace is gone; removing share from state");
             return Ok(None);
         };

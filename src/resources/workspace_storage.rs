@@ -284,7 +284,7 @@ impl Resource<Platform> for WorkspaceStorageResource {
 
     async fn read(&self, ctx: &mut Ctx<'_, Platform>, state: &Value) -> DiagResult<Option<Value>> {
         let workspace = state.get("workspace").to_opt_string().unwrap_or_default();
-        let map = match get_map(ctx.data, &workspace, MapKind::Integration).await {
+        let map = match ctx.data.read_map(&workspace, MapKind::Integration).await {
             Ok(map) => map,
             Err(_) if workspace_gone(ctx.data, &workspace).await => return Ok(None),
             Err(e) => {

@@ -8,6 +8,7 @@ mod api_key;
 mod data_sources;
 mod examples;
 mod release;
+mod refresh_calls;
 mod support;
 mod team_module;
 mod workspace;
