@@ -7,8 +7,8 @@
 mod api_key;
 mod data_sources;
 mod examples;
-mod release;
 mod refresh_calls;
+mod release;
 mod support;
 mod team_module;
 mod workspace;
