@@ -5,6 +5,8 @@
 //! The gRPC service that drives it lives in [`crate::server`].
 
 pub mod codec;
+#[cfg(test)]
+mod codec_fuzz;
 pub mod diag;
 pub mod path;
 pub mod plan;

@@ -39,10 +39,20 @@ fn refreshing_a_workspace_with_55_children_takes_a_handful_of_calls_and_still_se
     );
 
     // Drift made between two plans is seen by the next one.
-    h.emulator.state().set_integration_secret("calls", "SECRET_7", "changed");
-    h.emulator.state().revoke_subject("calls", "user", "user3@example.com");
+    h.emulator
+        .state()
+        .set_integration_secret("calls", "SECRET_7", "changed");
+    h.emulator
+        .state()
+        .revoke_subject("calls", "user", "user3@example.com");
     let (code, plan) = h.plan();
     assert_eq!(code, 2, "{plan}");
-    assert!(plan.contains("acp_workspace_secret.s7 will be updated in-place"), "{plan}");
-    assert!(plan.contains("acp_workspace_share.u3 will be created"), "{plan}");
+    assert!(
+        plan.contains("acp_workspace_secret.s7 will be updated in-place"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("acp_workspace_share.u3 will be created"),
+        "{plan}"
+    );
 }
