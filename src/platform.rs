@@ -134,9 +134,15 @@ pub fn api_error(action: &str, err: &Error) -> Diagnostic {
              on the workspace for this operation (view is enough only for data sources)."
         ),
         Some(status) => format!("The platform answered HTTP {status}: {cause}."),
+        None if err.is_connect() && mentions_certificate(err) => format!(
+            "The platform's TLS certificate was not accepted: {}. If the platform uses a \
+             private CA, give it in `ca_cert_pem` in the provider block or ACP_CA_CERT_PEM.",
+            cause_chain(err)
+        ),
         None if err.is_connect() => format!(
-            "Could not connect to the platform: {err}. Check `endpoint` in the provider block \
-             or ACP_ENDPOINT, and that the platform is reachable from here."
+            "Could not connect to the platform: {}. Check `endpoint` in the provider block \
+             or ACP_ENDPOINT, and that the platform is reachable from here.",
+            cause_chain(err)
         ),
         None if err.is_timeout() => format!(
             "The platform did not answer in time: {err}. Raise `request_timeout` if the \
@@ -145,4 +151,26 @@ pub fn api_error(action: &str, err: &Error) -> Diagnostic {
         None => format!("{err}."),
     };
     Diagnostic::error(summary, detail)
+}
+
+/// The error and its sources, joined: reqwest's own message ("error sending request") hides
+/// the reason (refused connection, unknown certificate) in its sources.
+fn cause_chain(err: &Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+fn mentions_certificate(err: &Error) -> bool {
+    cause_chain(err)
+        .to_ascii_lowercase()
+        .contains("certificate")
 }

@@ -9,6 +9,7 @@ mod data_sources;
 mod examples;
 mod refresh_calls;
 mod release;
+mod security;
 mod support;
 mod team_module;
 mod workspace;
