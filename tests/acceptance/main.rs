@@ -6,6 +6,7 @@
 
 mod api_key;
 mod data_sources;
+mod deleted_workspace;
 mod examples;
 mod refresh_calls;
 mod release;
