@@ -183,15 +183,31 @@ fn concurrent_requests_are_all_counted() {
     );
 }
 
-/// Throughput on loopback: 20,000 reads of one project from 32 concurrent tasks. Ignored by
-/// default because it measures rather than checks; run with
+/// Throughput on loopback without faults. Ignored by default because it measures rather than
+/// checks; run with
 /// `cargo test -p acp-emulator --release --test stats -- --ignored --nocapture`.
 #[test]
 #[ignore = "measurement, not a check"]
 fn throughput() {
+    measure_throughput(FaultPlan::default());
+}
+
+/// The same with an armed plan that never fires, to see what the decision lock costs.
+#[test]
+#[ignore = "measurement, not a check"]
+fn throughput_with_an_armed_plan() {
+    measure_throughput(FaultPlan::new(vec![FaultRule::status(503).rate(0.0)]));
+}
+
+/// 20,000 reads of one project from 32 concurrent tasks on a two-thread client runtime.
+fn measure_throughput(faults: FaultPlan) {
     const REQUESTS: usize = 20_000;
     const TASKS: usize = 32;
-    let emulator = Emulator::start(Config::default()).expect("start");
+    let emulator = Emulator::start(Config {
+        faults,
+        ..Config::default()
+    })
+    .expect("start");
     emulator.state().create_project("alpha", Some("alice"));
     let url = format!("{}/api/projects/alpha", emulator.url());
 

@@ -97,11 +97,13 @@ pub enum FaultAction {
         /// `false` sends the status with an empty body.
         body: bool,
     },
-    /// Close the connection without handling the request or answering.
+    /// Close the connection without handling the request or answering. A router driven
+    /// through `oneshot`, which has no connection, answers a bodiless 502 instead.
     Close,
     /// Handle the request fully (state changes), then hold the answer back this long.
     Late { delay_ms: u64 },
-    /// Handle the request fully (state changes), then close the connection without answering.
+    /// Handle the request fully (state changes), then close the connection without answering
+    /// (a bodiless 502 under `oneshot`, as for [`FaultAction::Close`]).
     ProcessThenClose,
 }
 
