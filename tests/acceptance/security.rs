@@ -8,7 +8,6 @@ use crate::support::Harness;
 const RUNNER_SECRET: &str = "sk-ant-DISTINCTIVE-runner-7f3a9c";
 const GITHUB_SECRET: &str = "ghp_DISTINCTIVE_integration_51be2d";
 const STORAGE_SECRET: &str = "s3-DISTINCTIVE-secret-key-90aa4e";
-const WO_SECRET: &str = "DISTINCTIVE-write-only-never-stored-1c2d";
 
 fn team_config() -> String {
     format!(
