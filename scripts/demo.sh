@@ -9,9 +9,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
-echo "==> building terraform-provider-acp $version and the emulator (release)"
-cargo build --release --quiet --bin terraform-provider-acp -p terraform-provider-acp
-cargo build --release --quiet -p acp-emulator
+echo "==> building terraform-provider-acp $version and the emulator (release; the first build takes minutes)"
+cargo build --release --bin terraform-provider-acp -p terraform-provider-acp
+cargo build --release -p acp-emulator
 
 echo "==> fetching Terraform"
 terraform="$(scripts/fetch-terraform.sh)"
