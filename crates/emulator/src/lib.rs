@@ -37,7 +37,7 @@ use tokio::sync::oneshot;
 
 pub use config::{Config, UserToken};
 pub use error::ApiError;
-pub use faults::{FaultAction, FaultPlan, FaultRule};
+pub use faults::{BodyShape, FaultAction, FaultPlan, FaultRule};
 pub use state::{sanitize_name, KeyView, ProjectView, Role, SharedState};
 
 /// The whole router, bound to `state`.

@@ -57,6 +57,10 @@ pub(crate) async fn inject_faults(
             let _answer = run_to_completion(request, next).await;
             close(abort).await
         }
+        Some(FaultAction::Malformed { shape }) if shape.runs_handler() => {
+            shape.bend(run_to_completion(request, next).await).await
+        }
+        Some(FaultAction::Malformed { shape }) => shape.replacement(),
     }
 }
 

@@ -20,6 +20,7 @@
 //! time.
 
 pub(crate) mod layer;
+mod malformed;
 mod rng;
 mod spec;
 
@@ -29,6 +30,8 @@ use std::time::Duration;
 
 use axum::http::Method;
 use serde::{Deserialize, Serialize};
+
+pub use malformed::BodyShape;
 
 /// A set of fault rules plus the seed of their random decisions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -105,6 +108,9 @@ pub enum FaultAction {
     /// Handle the request fully (state changes), then close the connection without answering
     /// (a bodiless 502 under `oneshot`, as for [`FaultAction::Close`]).
     ProcessThenClose,
+    /// Answer with a body of the wrong shape (see [`BodyShape`]); some shapes run the
+    /// handler first and bend its answer.
+    Malformed { shape: BodyShape },
 }
 
 impl FaultAction {
@@ -116,6 +122,7 @@ impl FaultAction {
             FaultAction::Close => "close".to_owned(),
             FaultAction::Late { .. } => "late".to_owned(),
             FaultAction::ProcessThenClose => "process_then_close".to_owned(),
+            FaultAction::Malformed { shape } => format!("malformed_{}", shape.name()),
         }
     }
 }
@@ -173,6 +180,11 @@ impl FaultRule {
     /// Handles the request, then closes the connection without answering.
     pub fn process_then_close() -> FaultRule {
         FaultRule::with_action(FaultAction::ProcessThenClose)
+    }
+
+    /// Answers with a body of the wrong shape.
+    pub fn malformed(shape: BodyShape) -> FaultRule {
+        FaultRule::with_action(FaultAction::Malformed { shape })
     }
 
     /// Restricts the rule to paths matching `pattern` (see [`FaultRule::route`]).

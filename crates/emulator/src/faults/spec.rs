@@ -7,12 +7,13 @@
 //! |---|---|---|
 //! | `route` | path pattern | `*` or `{name}` matches one segment; absent, empty or `*` = all |
 //! | `method` | `GET`, `POST`, ... | absent = all methods |
-//! | `action` | `status`, `latency`, `close`, `late`, `process_then_close` | implied by `status` or, failing that, `latency_ms` |
+//! | `action` | `status`, `latency`, `close`, `late`, `process_then_close`, `malformed` | implied by `status` or, failing that, `latency_ms` |
 //! | `status` | 500, 502, 503, 504, 429 | answer with this status |
 //! | `retry_after` | seconds | `Retry-After` header on a status answer |
 //! | `body` | `true`/`false` | `false` answers the status with an empty body |
 //! | `latency_ms` | ms | wait before the action (any action) |
 //! | `delay_ms` | ms | `late` only: hold the answer back this long |
+//! | `shape` | `invalid_json`, `html`, `empty`, `null`, `empty_object`, `null_fields`, `extra_fields`, `stale_list` | `malformed` only: what the answer looks like (see [`BodyShape`](super::BodyShape)) |
 //! | `rate` | 0..1 | probability per matching request; absent = always |
 //! | `count` | n | fire at most n times; absent = no limit |
 
@@ -20,7 +21,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{FaultAction, FaultRule};
+use super::{BodyShape, FaultAction, FaultRule};
 
 /// Statuses a rule may answer with: what the backend or a proxy in front of it sends when
 /// things go wrong.
@@ -46,6 +47,8 @@ pub(crate) struct RuleSpec {
     latency_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     delay_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shape: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     rate: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +99,9 @@ fn action_of(spec: &RuleSpec) -> Result<FaultAction, String> {
     if name != "late" && spec.delay_ms.is_some() {
         return Err(format!("delay_ms belongs to action=late, not {name}"));
     }
+    if name != "malformed" && spec.shape.is_some() {
+        return Err(format!("shape belongs to action=malformed, not {name}"));
+    }
     match name {
         "status" => {
             let status = spec.status.ok_or("action=status needs status=")?;
@@ -118,9 +124,20 @@ fn action_of(spec: &RuleSpec) -> Result<FaultAction, String> {
             Ok(FaultAction::Late { delay_ms })
         }
         "process_then_close" => Ok(FaultAction::ProcessThenClose),
+        "malformed" => {
+            let name = spec
+                .shape
+                .as_deref()
+                .ok_or("action=malformed needs shape=")?;
+            let shape = BodyShape::from_name(name).ok_or_else(|| {
+                let names: Vec<&str> = BodyShape::ALL.iter().map(|(_, n)| *n).collect();
+                format!("shape must be one of {names:?}, got {name:?}")
+            })?;
+            Ok(FaultAction::Malformed { shape })
+        }
         other => Err(format!(
-            "unknown action {other:?}; expected status, latency, close, late or \
-             process_then_close"
+            "unknown action {other:?}; expected status, latency, close, late, \
+             process_then_close or malformed"
         )),
     }
 }
@@ -153,6 +170,10 @@ impl From<FaultRule> for RuleSpec {
                 spec.delay_ms = Some(delay_ms);
             }
             FaultAction::ProcessThenClose => spec.action = Some("process_then_close".to_owned()),
+            FaultAction::Malformed { shape } => {
+                spec.action = Some("malformed".to_owned());
+                spec.shape = Some(shape.name().to_owned());
+            }
         }
         spec
     }
@@ -192,6 +213,7 @@ fn set_key(spec: &mut RuleSpec, key: &str, value: &str) -> Result<(), String> {
         "delay_ms" => std::mem::replace(&mut spec.delay_ms, number(key, value)?).is_some(),
         "rate" => std::mem::replace(&mut spec.rate, number(key, value)?).is_some(),
         "count" => std::mem::replace(&mut spec.count, number(key, value)?).is_some(),
+        "shape" => spec.shape.replace(value.to_owned()).is_some(),
         "body" => {
             let body = match value {
                 "true" => true,
@@ -234,6 +256,13 @@ mod tests {
             rule,
             FaultRule::latency(std::time::Duration::from_millis(200))
         );
+        let rule: FaultRule = "action=malformed,shape=stale_list,method=GET"
+            .parse()
+            .expect("parses");
+        assert_eq!(
+            rule,
+            FaultRule::malformed(BodyShape::StaleList).method("GET")
+        );
         let rule: FaultRule = "action=late,delay_ms=3000,count=1".parse().expect("parses");
         assert_eq!(
             rule,
@@ -251,6 +280,9 @@ mod tests {
             ("action=close,status=503", "belong to action=status"),
             ("action=late", "delay_ms"),
             ("action=explode", "unknown action"),
+            ("action=malformed", "needs shape="),
+            ("action=malformed,shape=xml", "shape must be one of"),
+            ("status=503,shape=html", "belongs to action=malformed"),
             ("latency=5", "unknown key"),
             ("route=api,status=500", "start with '/'"),
             ("count=x,status=500", "number"),
