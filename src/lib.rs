@@ -9,6 +9,7 @@ pub mod framework;
 pub mod keyed_locks;
 pub mod platform;
 pub mod provider;
+pub mod resilience;
 pub mod resources;
 pub mod secret_maps;
 pub mod server;

@@ -133,6 +133,13 @@ pub fn api_error(action: &str, err: &Error) -> Diagnostic {
             "The platform refused the request ({cause}). The token's user needs the admin role \
              on the workspace for this operation (view is enough only for data sources)."
         ),
+        // A success status with a body that is not what the API returns: a proxy's page, a
+        // truncated answer or an incompatible platform version.
+        Some(_) if matches!(err, Error::Decode { .. }) => format!(
+            "The platform's answer could not be read ({cause}). A proxy in front of the \
+             platform, or a platform version this provider does not know, may have answered; \
+             check `endpoint` in the provider block or ACP_ENDPOINT, and try again."
+        ),
         Some(status) => format!("The platform answered HTTP {status}: {cause}."),
         None if err.is_connect() && mentions_certificate(err) => format!(
             "The platform's TLS certificate was not accepted: {}. If the platform uses a \

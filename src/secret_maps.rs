@@ -17,7 +17,9 @@ use std::sync::{Arc, Mutex};
 use acp_client::{Error, SecretMap};
 
 use crate::framework::{DiagResult, Diagnostic};
-use crate::platform::{api_error, Platform};
+use crate::platform::Platform;
+use crate::resilience::role::needs_role;
+use crate::resilience::wait::in_workspace;
 
 /// Which of a workspace's two secret maps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,10 +73,13 @@ pub async fn get_map(
     kind: MapKind,
 ) -> Result<SecretMap, Error> {
     let client = platform.client();
-    match kind {
-        MapKind::Runner => client.get_runner_secrets(workspace).await,
-        MapKind::Integration => client.get_integration_secrets(workspace).await,
-    }
+    in_workspace(platform, workspace, || async move {
+        match kind {
+            MapKind::Runner => client.get_runner_secrets(workspace).await,
+            MapKind::Integration => client.get_integration_secrets(workspace).await,
+        }
+    })
+    .await
 }
 
 async fn put_map(
@@ -84,10 +89,13 @@ async fn put_map(
     map: &SecretMap,
 ) -> Result<(), Error> {
     let client = platform.client();
-    match kind {
-        MapKind::Runner => client.put_runner_secrets(workspace, map).await,
-        MapKind::Integration => client.put_integration_secrets(workspace, map).await,
-    }
+    in_workspace(platform, workspace, || async move {
+        match kind {
+            MapKind::Runner => client.put_runner_secrets(workspace, map).await,
+            MapKind::Integration => client.put_integration_secrets(workspace, map).await,
+        }
+    })
+    .await
 }
 
 /// True when the workspace does not exist or is being deleted. Map endpoints answer 403 (not
@@ -119,13 +127,11 @@ pub async fn map_error(
             ),
         );
     }
-    api_error(
-        &format!(
-            "{action} ({} secret of workspace {workspace:?})",
-            kind.as_str()
-        ),
-        err,
-    )
+    let action = format!(
+        "{action} ({} secret of workspace {workspace:?})",
+        kind.as_str()
+    );
+    needs_role(platform, workspace, "admin", &action, err).await
 }
 
 /// Changes one map under its lock: GET, apply `change`, PUT the whole map. `change` may refuse

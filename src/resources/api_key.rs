@@ -32,7 +32,9 @@ use crate::framework::{
     Attribute, AttributePath, Ctx, DiagResult, Diagnostic, Diagnostics, Plan, Resource, Schema,
     Value,
 };
-use crate::platform::{api_error, Platform};
+use crate::platform::Platform;
+use crate::resilience::role::needs_role;
+use crate::resilience::wait::in_workspace;
 
 const ROLES: &[&str] = &["admin", "edit", "view"];
 /// Default lifetime: 90 days.
@@ -186,11 +188,18 @@ fn state_from(workspace: &str, key: &AccessKey, kept: &Value) -> Value {
 
 /// Lists the workspace's keys; `None` when the workspace itself is gone.
 async fn list_keys(platform: &Platform, workspace: &str) -> DiagResult<Option<Vec<AccessKey>>> {
-    match platform.client().list_keys(workspace).await {
+    let listed = in_workspace(platform, workspace, || {
+        platform.client().list_keys(workspace)
+    })
+    .await;
+    match listed {
         Ok(keys) => Ok(Some(keys)),
         Err(e) if workspace_gone(platform, workspace, &e).await => Ok(None),
         Err(e) => {
-            Err(api_error(&format!("list the API keys of workspace {workspace:?}"), &e).into())
+            let action = format!("list the API keys of workspace {workspace:?}");
+            Err(needs_role(platform, workspace, "admin", &action, &e)
+                .await
+                .into())
         }
     }
 }
@@ -201,9 +210,8 @@ async fn refresh_keys(platform: &Platform, workspace: &str) -> DiagResult<Option
     match platform.read_keys(workspace).await {
         Ok(keys) => Ok(Some(keys)),
         Err(e) if workspace_gone(platform, workspace, &e).await => Ok(None),
-        Err(e) => {
-            Err(api_error(&format!("list the API keys of workspace {workspace:?}"), &e).into())
-        }
+        // A refused refresh may be the access-review cache; the uncached path waits it out.
+        Err(_) => list_keys(platform, workspace).await,
     }
 }
 
@@ -329,6 +337,9 @@ impl Resource<Platform> for ApiKeyResource {
             let _guard = ctx.data.op_locks().lock(&lock).await;
             create_key(ctx.data, &workspace, &request).await?
         };
+        for warning in created.warnings {
+            ctx.warnings.push(warning);
+        }
         let key = created.key;
         tracing::debug!(key = %key.id, workspace = %workspace, "created API key");
         // The platform's creation time when it listed the key, else ours (seconds resolution,
@@ -408,11 +419,12 @@ impl Resource<Platform> for ApiKeyResource {
         match deleted {
             Ok(()) => Ok(()),
             Err(e) if workspace_gone(ctx.data, &workspace, &e).await => Ok(()),
-            Err(e) => Err(api_error(
-                &format!("delete API key {id} of workspace {workspace:?}"),
-                &e,
-            )
-            .into()),
+            Err(e) => {
+                let action = format!("delete API key {id} of workspace {workspace:?}");
+                Err(needs_role(ctx.data, &workspace, "admin", &action, &e)
+                    .await
+                    .into())
+            }
         }
     }
 

@@ -12,17 +12,25 @@ use std::collections::HashSet;
 
 use acp_client::{CreateAccessKey, CreatedAccessKey, Error};
 
-use crate::framework::DiagResult;
-use crate::platform::{api_error, Platform};
+use crate::framework::{DiagResult, Diagnostic};
+use crate::platform::Platform;
+use crate::resilience::lost::is_lost_answer;
+use crate::resilience::role::needs_role;
+use crate::resilience::wait::{eventually, in_workspace, LIST_LAG_WAIT};
 
-/// A created key and its creation time as the platform lists it (`None` if the listing after
-/// create failed or did not show the key yet).
+/// A created key, its creation time as the platform lists it (`None` if the listing after
+/// create failed or did not show the key in time), and warnings about what had to be repaired.
 pub(crate) struct Created {
     pub(crate) key: CreatedAccessKey,
     pub(crate) created_at: Option<String>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 /// Creates a key; on a failure that may have left a partial key, deletes it and says so.
+///
+/// A lost answer (see [`crate::resilience::lost`]) may hide a key that was created but whose
+/// token never reached us. Such a key is useless to Terraform, so it is deleted and the
+/// create is sent once more, with a warning saying so.
 pub(crate) async fn create_key(
     platform: &Platform,
     workspace: &str,
@@ -30,42 +38,73 @@ pub(crate) async fn create_key(
 ) -> DiagResult<Created> {
     let client = platform.client();
     let name = &request.name;
-    let list_action = format!("list the API keys of workspace {workspace:?}");
-    let before: HashSet<String> = client
-        .list_keys(workspace)
-        .await
-        .map_err(|e| api_error(&list_action, &e))?
-        .into_iter()
-        .map(|k| k.id)
-        .collect();
-
-    let created = client.create_key(workspace, request).await;
-    platform.forget_reads(workspace);
-    let key = match created {
-        Ok(key) => key,
-        Err(e) => {
-            let mut diag = api_error(&format!("create API key {name:?}"), &e);
-            if may_have_left_a_key(&e) {
-                diag.detail
-                    .push_str(&remove_partial_keys(platform, workspace, name, &before).await);
+    let before: HashSet<String> =
+        match in_workspace(platform, workspace, || client.list_keys(workspace)).await {
+            Ok(keys) => keys.into_iter().map(|k| k.id).collect(),
+            Err(e) => {
+                let action = format!("list the API keys of workspace {workspace:?}");
+                let diag = needs_role(platform, workspace, "admin", &action, &e).await;
+                return Err(diag.into());
             }
-            return Err(diag.into());
+        };
+
+    let mut warnings = Vec::new();
+    let mut retried = false;
+    let key = loop {
+        let created = in_workspace(platform, workspace, || {
+            client.create_key(workspace, request)
+        })
+        .await;
+        platform.forget_reads(workspace);
+        let e = match created {
+            Ok(key) => break key,
+            Err(e) => e,
+        };
+        if is_lost_answer(&e) && !retried {
+            retried = true;
+            let cleanup = remove_partial_keys(platform, workspace, name, &before).await;
+            tracing::info!(key = %name, error = %e, "key create answer lost; creating again");
+            warnings.push(Diagnostic::warning(
+                format!("API key {name:?} created a second time"),
+                format!(
+                    "The platform's answer to the create request was lost ({}), so the new \
+                     key's token never arrived. Keys left by that request were removed and \
+                     the key was created again.{cleanup}",
+                    cause(&e)
+                ),
+            ));
+            continue;
         }
+        let action = format!("create API key {name:?}");
+        let mut diag = needs_role(platform, workspace, "admin", &action, &e).await;
+        if may_have_left_a_key(&e) {
+            diag.detail
+                .push_str(&remove_partial_keys(platform, workspace, name, &before).await);
+        }
+        return Err(diag.into());
     };
 
-    // The create answer has no creation time; the list has the platform's own.
-    let created_at = match client.list_keys(workspace).await {
-        Ok(keys) => keys
-            .into_iter()
-            .find(|k| k.id == key.id)
-            .map(|k| k.created_at)
-            .filter(|t| !t.is_empty()),
-        Err(e) => {
-            tracing::warn!(key = %key.id, error = %e, "could not list keys after create");
-            None
+    // The create answer has no creation time; the list has the platform's own, but may not
+    // show a key that was created a moment ago.
+    let created_at = eventually("the new key to be listed", LIST_LAG_WAIT, || async {
+        match client.list_keys(workspace).await {
+            Ok(keys) => keys
+                .into_iter()
+                .find(|k| k.id == key.id)
+                .map(|k| k.created_at)
+                .filter(|t| !t.is_empty()),
+            Err(e) => {
+                tracing::warn!(key = %key.id, error = %e, "could not list keys after create");
+                None
+            }
         }
-    };
-    Ok(Created { key, created_at })
+    })
+    .await;
+    Ok(Created {
+        key,
+        created_at,
+        warnings,
+    })
 }
 
 /// Server errors and timeouts may come after the platform's first step succeeded; client

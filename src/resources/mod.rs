@@ -4,6 +4,7 @@ pub mod api_key;
 mod api_key_create;
 mod sensitive_input;
 pub mod workspace;
+mod workspace_create;
 mod workspace_probe;
 pub mod workspace_secret;
 pub mod workspace_share;

@@ -16,6 +16,7 @@ use std::time::Duration;
 use acp_client::{CreateProject, Project, UpdateProject};
 use async_trait::async_trait;
 
+use super::workspace_create::create_workspace;
 use crate::framework::validators::{LengthBetween, NotBlank, StringRule};
 use crate::framework::{Attribute, Ctx, DiagResult, Diagnostic, Plan, Resource, Schema, Value};
 use crate::platform::{api_error, Platform};
@@ -134,7 +135,7 @@ fn not_stored_warning(project: &Project, config: &Value) -> Option<Diagnostic> {
 
 /// Polls until the workspace no longer exists. The operation's `timeouts` limit, applied by
 /// the framework, bounds the wait.
-async fn wait_until_gone(platform: &Platform, name: &str) -> DiagResult<()> {
+pub(super) async fn wait_until_gone(platform: &Platform, name: &str) -> DiagResult<()> {
     let mut delay = Duration::from_millis(200);
     loop {
         match platform.client().get_project(name).await {
@@ -151,7 +152,7 @@ async fn wait_until_gone(platform: &Platform, name: &str) -> DiagResult<()> {
     }
 }
 
-fn already_exists(name: &str) -> Diagnostic {
+pub(super) fn already_exists(name: &str) -> Diagnostic {
     Diagnostic::error(
         format!("Workspace {name:?} already exists"),
         format!(
@@ -269,25 +270,7 @@ impl Resource<Platform> for WorkspaceResource {
             display_name: config.get("display_name").to_opt_string(),
             description: config.get("description").to_opt_string(),
         };
-        let client = ctx.data.client();
-        let project = match client.create_project(&request).await {
-            Ok(project) => project,
-            Err(e) if e.is_conflict() => {
-                // A workspace of the same name that is still terminating will be gone soon;
-                // wait for it rather than fail a replace or a re-create.
-                match client.get_project(&name).await {
-                    Ok(existing) if existing.is_terminating() => {
-                        wait_until_gone(ctx.data, &name).await?;
-                        client
-                            .create_project(&request)
-                            .await
-                            .map_err(|e| api_error(&format!("create workspace {name:?}"), &e))?
-                    }
-                    _ => return Err(already_exists(&name).into()),
-                }
-            }
-            Err(e) => return Err(api_error(&format!("create workspace {name:?}"), &e).into()),
-        };
+        let project = create_workspace(ctx.data, &request, &mut ctx.warnings).await?;
         tracing::debug!(workspace = %name, "created workspace");
         if let Some(w) = not_stored_warning(&project, config) {
             ctx.warnings.push(w);

@@ -23,12 +23,18 @@ use super::workspace_probe::workspace_gone;
 use crate::framework::validators::{LengthBetween, OneOf, StringRule};
 use crate::framework::{Attribute, Ctx, DiagResult, Diagnostic, Plan, Resource, Schema, Value};
 use crate::platform::{api_error, Platform};
+use crate::resilience::lost::{is_lost_answer, MAX_CREATE_ATTEMPTS};
+use crate::resilience::role::needs_role;
+use crate::resilience::wait::{eventually, in_workspace};
 
 const SUBJECT_TYPES: &[&str] = &["user", "group"];
 const ROLES: &[&str] = &["admin", "edit", "view"];
 /// Longest subject name the platform accepts, in bytes.
 const MAX_SUBJECT_BYTES: usize = 253;
 const ID_SHAPE: &str = "<workspace>/<subject_type>/<subject_name>/<role>";
+/// How long a grant whose answer was lost may take to show in the list before it is sent
+/// again (a repeat is harmless: the platform answers 409, which then counts as success).
+const LOST_GRANT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The `acp_workspace_share` resource type.
 pub struct WorkspaceShareResource;
@@ -196,14 +202,19 @@ impl Share {
 
 /// Lists the workspace's grants; `None` when the workspace itself is gone.
 async fn list_grants(platform: &Platform, share: &Share) -> DiagResult<Option<Vec<Permission>>> {
-    match platform.client().list_permissions(&share.workspace).await {
+    let listed = in_workspace(platform, &share.workspace, || {
+        platform.client().list_permissions(&share.workspace)
+    })
+    .await;
+    match listed {
         Ok(items) => Ok(Some(items)),
         Err(e) if workspace_gone(platform, &share.workspace, &e).await => Ok(None),
-        Err(e) => Err(api_error(
-            &format!("list the shares of workspace {:?}", share.workspace),
-            &e,
-        )
-        .into()),
+        Err(e) => {
+            let action = format!("list the shares of workspace {:?}", share.workspace);
+            Err(needs_role(platform, &share.workspace, "admin", &action, &e)
+                .await
+                .into())
+        }
     }
 }
 
@@ -213,11 +224,8 @@ async fn refresh_grants(platform: &Platform, share: &Share) -> DiagResult<Option
     match platform.read_permissions(&share.workspace).await {
         Ok(items) => Ok(Some(items)),
         Err(e) if workspace_gone(platform, &share.workspace, &e).await => Ok(None),
-        Err(e) => Err(api_error(
-            &format!("list the shares of workspace {:?}", share.workspace),
-            &e,
-        )
-        .into()),
+        // A refused refresh may be the access-review cache; the uncached path waits it out.
+        Err(_) => list_grants(platform, share).await,
     }
 }
 
@@ -263,21 +271,47 @@ fn conflict(share: &Share, listed: &[Permission]) -> Diagnostic {
     }
 }
 
+/// Grants the share. A grant is idempotent on the platform's side, so after a lost answer
+/// (see [`crate::resilience::lost`]) the list tells whether it happened, and a 409 on our own
+/// repeat means the lost request did.
 async fn grant(ctx: &mut Ctx<'_, Platform>, share: &Share) -> DiagResult<()> {
-    let granted = ctx
-        .data
-        .client()
-        .grant_permission(&share.workspace, &share.to_permission(&share.role))
+    let platform = ctx.data;
+    let permission = share.to_permission(&share.role);
+    let mut lost = false;
+    let mut attempt = 0;
+    let e = loop {
+        attempt += 1;
+        let granted = in_workspace(platform, &share.workspace, || {
+            platform
+                .client()
+                .grant_permission(&share.workspace, &permission)
+        })
         .await;
-    ctx.data.forget_reads(&share.workspace);
-    let Err(e) = granted else {
-        return Ok(());
+        platform.forget_reads(&share.workspace);
+        let e = match granted {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        if is_lost_answer(&e) && attempt < MAX_CREATE_ATTEMPTS {
+            lost = true;
+            tracing::info!(share = %share.id(), error = %e, "grant answer lost; checking the list");
+            if granted_eventually(platform, share).await? {
+                return Ok(());
+            }
+            continue;
+        }
+        break e;
     };
     if e.is_conflict() {
-        let listed = list_grants(ctx.data, share).await?.unwrap_or_default();
+        let listed = list_grants(platform, share).await?.unwrap_or_default();
+        let exact = share.roles_held(&listed).contains(&share.role);
+        // Our own earlier request got through; only a sanitised-name twin makes it an error.
+        if lost && exact {
+            return Ok(());
+        }
         return Err(conflict(share, &listed).into());
     }
-    if workspace_gone(ctx.data, &share.workspace, &e).await {
+    if workspace_gone(platform, &share.workspace, &e).await {
         return Err(Diagnostic::error(
             format!("Workspace {:?} not found", share.workspace),
             format!(
@@ -289,7 +323,29 @@ async fn grant(ctx: &mut Ctx<'_, Platform>, share: &Share) -> DiagResult<()> {
         )
         .into());
     }
-    Err(api_error(&format!("grant the {}", share.describe()), &e).into())
+    let action = format!("grant the {}", share.describe());
+    Err(needs_role(platform, &share.workspace, "admin", &action, &e)
+        .await
+        .into())
+}
+
+/// After a lost grant answer: whether the grant shows in the list within a short wait (it
+/// may lag behind the grant itself).
+async fn granted_eventually(platform: &Platform, share: &Share) -> DiagResult<bool> {
+    let Some(listed) = list_grants(platform, share).await? else {
+        return Ok(false);
+    };
+    if share.roles_held(&listed).contains(&share.role) {
+        return Ok(true);
+    }
+    let seen = eventually("the grant to be listed", LOST_GRANT_WAIT, || async {
+        match platform.client().list_permissions(&share.workspace).await {
+            Ok(listed) if share.roles_held(&listed).contains(&share.role) => Some(()),
+            _ => None,
+        }
+    })
+    .await;
+    Ok(seen.is_some())
 }
 
 /// Removes one role of a subject while keeping its others: the platform can only revoke the

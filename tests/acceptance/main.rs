@@ -10,6 +10,7 @@ mod deleted_workspace;
 mod examples;
 mod refresh_calls;
 mod release;
+mod robust;
 mod security;
 mod support;
 mod team_module;

@@ -1,0 +1,101 @@
+//! Creates whose answer never arrives although the platform carried them out: the connection
+//! closes after the handler ran (`process_then_close`), or the answer comes after the
+//! client's per-attempt timeout (`late`). The provider must recognise its own object instead
+//! of failing with a conflict or leaving an object Terraform does not know about.
+
+use std::time::Duration;
+
+use acp_emulator::{FaultPlan, FaultRule};
+
+use crate::support::{Harness, USERNAME};
+
+const WS: &str = "team-alpha";
+
+fn lose_first(route: &str, rule: FaultRule) -> FaultPlan {
+    FaultPlan::new(vec![rule.route(route).method("POST").count(1)]).with_seed(1)
+}
+
+fn assert_fired(h: &Harness) {
+    let fired: u64 = h.emulator.state().fault_counts().values().sum();
+    assert_eq!(fired, 1, "{:?}", h.emulator.state().fault_counts());
+}
+
+#[test]
+fn workspace_whose_create_answer_was_lost_is_adopted() {
+    for (label, rule, timeout) in [
+        ("closed", FaultRule::process_then_close(), None),
+        ("late", FaultRule::late(Duration::from_secs(3)), Some("1s")),
+    ] {
+        let mut h = Harness::new(&format!("lost-ws-{label}"));
+        if let Some(t) = timeout {
+            h.env("ACP_REQUEST_TIMEOUT", t);
+        }
+        h.write_config(&format!(
+            "resource \"acp_workspace\" \"w\" {{\n  name = \"{WS}\"\n}}\n"
+        ));
+        h.emulator
+            .state()
+            .set_faults(lose_first("/api/projects", rule));
+        let out = h.apply();
+        assert_fired(&h);
+        assert!(
+            out.contains("adopted after a lost answer"),
+            "{label}: {out}"
+        );
+        assert_eq!(h.emulator.state().project_names(), vec![WS], "{label}");
+        assert_eq!(h.state_values("acp_workspace.w")["id"], WS, "{label}");
+        h.assert_empty_plan();
+    }
+}
+
+#[test]
+fn share_whose_grant_answer_was_lost_is_recognised() {
+    let h = Harness::new("lost-share");
+    assert!(h.emulator.state().create_project(WS, Some(USERNAME)));
+    h.write_config(&format!(
+        "resource \"acp_workspace_share\" \"bob\" {{\n  workspace = \"{WS}\"\n  \
+         subject_type = \"user\"\n  subject_name = \"bob@example.com\"\n  role = \"edit\"\n}}\n"
+    ));
+    h.emulator.state().set_faults(lose_first(
+        "/api/projects/*/permissions",
+        FaultRule::process_then_close(),
+    ));
+    h.apply();
+    assert_fired(&h);
+    assert_eq!(
+        h.emulator.state().permissions(WS),
+        vec![("user".into(), "bob@example.com".into(), "edit".into())]
+    );
+    h.assert_empty_plan();
+}
+
+#[test]
+fn api_key_whose_create_answer_was_lost_is_replaced_once_with_a_warning() {
+    let h = Harness::new("lost-key");
+    assert!(h.emulator.state().create_project(WS, Some(USERNAME)));
+    h.write_config(&format!(
+        "resource \"acp_api_key\" \"ci\" {{\n  workspace = \"{WS}\"\n  name = \"ci\"\n  \
+         role = \"edit\"\n}}\n"
+    ));
+    h.emulator.state().set_faults(lose_first(
+        "/api/projects/*/keys",
+        FaultRule::process_then_close(),
+    ));
+    let out = h.apply();
+    assert_fired(&h);
+    assert!(out.contains("created a second time"), "{out}");
+    let keys = h.emulator.state().keys(WS);
+    assert_eq!(
+        keys.len(),
+        1,
+        "the key of the lost answer is gone: {keys:?}"
+    );
+    let state = h.state_values("acp_api_key.ci");
+    assert_eq!(state["id"], keys[0].id.as_str());
+    assert_eq!(
+        state["key"].as_str(),
+        keys[0].token.as_deref(),
+        "the token in state is the live key's"
+    );
+    h.assert_empty_plan();
+}

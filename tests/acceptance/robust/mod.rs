@@ -1,0 +1,11 @@
+//! Reliability under a hostile platform and hostile input: heavy seeded faults, lost create
+//! answers, eventual consistency, bad credentials, malformed answers and malformed
+//! configuration values.
+
+mod bad_input;
+mod consistency;
+mod credentials;
+mod heavy_faults;
+mod lost_answers;
+mod malformed;
+pub mod team;
