@@ -2,7 +2,7 @@
 //! cluster learned once, and the translation of platform errors into diagnostics that say
 //! what to fix.
 
-use acp_client::{AccessKey, Client, Error, Permission, SecretMap};
+use acp_client::{AccessKey, Client, Error, Permission, Project, SecretMap};
 use tokio::sync::OnceCell;
 
 use crate::framework::Diagnostic;
@@ -20,6 +20,7 @@ pub struct Platform {
     map_reads: SharedReads<SecretMap>,
     permission_reads: SharedReads<Vec<Permission>>,
     key_reads: SharedReads<Vec<AccessKey>>,
+    project_reads: SharedReads<Project>,
 }
 
 impl Platform {
@@ -33,6 +34,7 @@ impl Platform {
             map_reads: SharedReads::default(),
             permission_reads: SharedReads::default(),
             key_reads: SharedReads::default(),
+            project_reads: SharedReads::default(),
         }
     }
 
@@ -53,12 +55,33 @@ impl Platform {
             .await
     }
 
+    /// True when a refresh should treat what is inside the workspace as gone: the workspace
+    /// does not exist or is terminating. While it terminates the platform still answers for
+    /// its secrets, shares and keys, but they disappear with it; reading them as present
+    /// would make Terraform recreate only the workspace, and the rest one apply later.
+    /// Other errors answer false, so they surface from the caller's own request.
+    pub async fn workspace_going(&self, workspace: &str) -> bool {
+        let client = self.client.clone();
+        let owned = workspace.to_string();
+        let read = self
+            .project_reads
+            .get(workspace, move || async move {
+                client.get_project(&owned).await
+            })
+            .await;
+        match read {
+            Ok(project) => project.is_terminating(),
+            Err(e) => e.is_not_found(),
+        }
+    }
+
     /// Forgets shared reads of a workspace's collections, after this process wrote to them.
     pub fn forget_reads(&self, workspace: &str) {
         self.map_reads.forget(&format!("runner/{workspace}"));
         self.map_reads.forget(&format!("integration/{workspace}"));
         self.permission_reads.forget(workspace);
         self.key_reads.forget(workspace);
+        self.project_reads.forget(workspace);
     }
 
     /// Lists a workspace's grants, sharing the request with overlapping refreshes.
@@ -125,6 +148,19 @@ pub fn api_error(action: &str, err: &Error) -> Diagnostic {
         .api_message()
         .map_or_else(|| err.to_string(), str::to_string);
     let detail = match err.status() {
+        // Creating a workspace needs a user name besides the token; without one the platform
+        // answers 401 "Invalid token" although the token is fine.
+        Some(401) if cause == "Invalid token" => format!(
+            "The platform could not tell which user is acting ({cause}). When no SSO proxy sits \
+             in front of the platform, set `username` in the provider block or ACP_USERNAME to \
+             the token's user name; otherwise check `token` or ACP_TOKEN."
+        ),
+        // An invalid token fails the platform's permission check with a 500.
+        Some(500) if cause == "Failed to verify permissions" => format!(
+            "The platform could not verify the caller's permissions ({cause}), which is how it \
+             answers an invalid or expired token. Check `token` in the provider block or the \
+             ACP_TOKEN environment variable."
+        ),
         Some(401) => format!(
             "The platform rejected the API token ({cause}). Check `token` in the provider block \
              or the ACP_TOKEN environment variable; the token may have expired."

@@ -63,9 +63,11 @@ const MAX_RETRIES: Setting = Setting {
 
 /// The value of a setting: the provider block's when set, else the environment's.
 fn setting(config: &Value, setting: &Setting) -> Option<String> {
+    // An empty string counts as unset, in the block as in the environment.
     config
         .get(setting.name)
         .to_opt_string()
+        .filter(|v| !v.is_empty())
         .or_else(|| std::env::var(setting.env).ok().filter(|v| !v.is_empty()))
 }
 
@@ -75,6 +77,18 @@ fn parse_bool(text: &str) -> Option<bool> {
         "0" | "false" | "no" | "" => Some(false),
         _ => None,
     }
+}
+
+/// The diagnostic for a client that cannot be built, pointing at the setting at fault.
+fn client_setup_error(err: &acp_client::Error) -> Diagnostic {
+    let text = err.to_string();
+    let at_fault = match err {
+        acp_client::Error::InvalidCaCert { .. } => &CA_CERT_PEM,
+        _ if text.contains("username") => &USERNAME,
+        _ if text.contains("token") => &TOKEN,
+        _ => &ENDPOINT,
+    };
+    setting_error(at_fault, "Invalid provider setting", &format!("{text}."))
 }
 
 fn setting_error(s: &Setting, summary: &str, detail: &str) -> Diagnostic {
@@ -265,13 +279,8 @@ impl Provider for AcpProvider {
             "terraform-provider-acp/{} (terraform {terraform_version})",
             env!("CARGO_PKG_VERSION")
         );
-        let client = acp_client::Client::new(client_config).map_err(|e| {
-            Diagnostics::from(setting_error(
-                &CA_CERT_PEM,
-                "Unable to configure the ACP client",
-                &format!("{e}."),
-            ))
-        })?;
+        let client = acp_client::Client::new(client_config)
+            .map_err(|e| Diagnostics::from(client_setup_error(&e)))?;
         tracing::debug!(
             version = env!("CARGO_PKG_VERSION"),
             terraform_version,

@@ -20,7 +20,7 @@ pub mod value;
 
 pub use diag::{DiagResult, Diagnostic, Diagnostics};
 pub use path::AttributePath;
-pub use resource::{Ctx, DataSource, Plan, Provider, Resource};
+pub use resource::{served_schema, Ctx, DataSource, Plan, Provider, Resource};
 pub use schema::{Attribute, Block, Mode, Nesting, Schema};
 pub use timeouts::Timeouts;
 pub use types::Type;

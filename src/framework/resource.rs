@@ -109,6 +109,12 @@ pub trait Resource<D: Send + Sync>: Send + Sync {
     async fn import(&self, ctx: &mut Ctx<'_, D>, id: &str) -> DiagResult<Value>;
 }
 
+/// The schema Terraform sees for a resource: its own, plus the `timeouts` block the
+/// framework adds to every resource.
+pub fn served_schema<D: Send + Sync>(resource: &dyn Resource<D>) -> Schema {
+    resource.schema().with_block(resource.timeouts().block())
+}
+
 /// A data source type.
 #[async_trait]
 pub trait DataSource<D: Send + Sync>: Send + Sync {

@@ -208,6 +208,7 @@ async fn list_keys(platform: &Platform, workspace: &str) -> DiagResult<Option<Ve
 /// request.
 async fn refresh_keys(platform: &Platform, workspace: &str) -> DiagResult<Option<Vec<AccessKey>>> {
     match platform.read_keys(workspace).await {
+        Ok(_) if platform.workspace_going(workspace).await => Ok(None),
         Ok(keys) => Ok(Some(keys)),
         Err(e) if workspace_gone(platform, workspace, &e).await => Ok(None),
         // A refused refresh may be the access-review cache; the uncached path waits it out.
@@ -435,7 +436,14 @@ impl Resource<Platform> for ApiKeyResource {
                 format!("The import id of acp_api_key is <workspace>/<key id>. {reason}"),
             )
         })?;
-        let keys = list_keys(ctx.data, &workspace).await?.ok_or_else(|| {
+        let keys = list_keys(ctx.data, &workspace).await?;
+        // A cluster admin lists an empty key list for a workspace that does not exist.
+        let keys = if ctx.data.workspace_going(&workspace).await {
+            None
+        } else {
+            keys
+        };
+        let keys = keys.ok_or_else(|| {
             Diagnostic::error(
                 format!("Workspace {workspace:?} not found"),
                 "The workspace in the import id does not exist or is being deleted.",

@@ -367,7 +367,11 @@ impl Resource<Platform> for WorkspaceResource {
     }
 
     async fn import(&self, ctx: &mut Ctx<'_, Platform>, id: &str) -> DiagResult<Value> {
-        if let Err(reason) = check_name(id) {
+        let checked = match id.chars().count() {
+            1..=63 => check_name(id),
+            _ => Err("It must be 1 to 63 characters long.".to_string()),
+        };
+        if let Err(reason) = checked {
             return Err(Diagnostic::error(
                 "Invalid import id",
                 format!("The import id of acp_workspace is the workspace name. {reason}"),

@@ -262,6 +262,7 @@ impl Resource<Platform> for WorkspaceSecretResource {
         let (workspace, name) = names(state);
         let kind = kind_of(&name);
         let map = match ctx.data.read_map(&workspace, kind).await {
+            Ok(_) if ctx.data.workspace_going(&workspace).await => return Ok(None),
             Ok(map) => map,
             Err(e) => {
                 if workspace_gone(ctx.data, &workspace).await {

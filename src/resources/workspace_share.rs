@@ -222,6 +222,7 @@ async fn list_grants(platform: &Platform, share: &Share) -> DiagResult<Option<Ve
 /// one request.
 async fn refresh_grants(platform: &Platform, share: &Share) -> DiagResult<Option<Vec<Permission>>> {
     match platform.read_permissions(&share.workspace).await {
+        Ok(_) if platform.workspace_going(&share.workspace).await => Ok(None),
         Ok(items) => Ok(Some(items)),
         Err(e) if workspace_gone(platform, &share.workspace, &e).await => Ok(None),
         // A refused refresh may be the access-review cache; the uncached path waits it out.

@@ -49,6 +49,10 @@ pub struct WorkspaceStorageResource;
 
 /// Checks an endpoint: an absolute http(s) URL with a host and without credentials.
 pub fn check_endpoint(endpoint: &str) -> Result<(), String> {
+    // The URL parser forgives surrounding white space; the platform would store it as typed.
+    if endpoint.trim() != endpoint {
+        return Err("Remove the white space around the URL.".to_string());
+    }
     let url = url::Url::parse(endpoint).map_err(|e| {
         format!("Must be an absolute URL such as https://s3.eu-west-1.amazonaws.com ({e}).")
     })?;
@@ -285,6 +289,7 @@ impl Resource<Platform> for WorkspaceStorageResource {
     async fn read(&self, ctx: &mut Ctx<'_, Platform>, state: &Value) -> DiagResult<Option<Value>> {
         let workspace = state.get("workspace").to_opt_string().unwrap_or_default();
         let map = match ctx.data.read_map(&workspace, MapKind::Integration).await {
+            Ok(_) if ctx.data.workspace_going(&workspace).await => return Ok(None),
             Ok(map) => map,
             Err(_) if workspace_gone(ctx.data, &workspace).await => return Ok(None),
             Err(e) => {
@@ -352,6 +357,14 @@ impl Resource<Platform> for WorkspaceStorageResource {
             )
             .into());
         }
+        if ctx.data.workspace_going(id).await {
+            return Err(Diagnostic::error(
+                format!("Workspace {id:?} not found"),
+                "The workspace in the import id does not exist or is being deleted. The import \
+                 id of acp_workspace_storage is the workspace name.",
+            )
+            .into());
+        }
         let map = match get_map(ctx.data, id, MapKind::Integration).await {
             Ok(map) => map,
             Err(e) => {
@@ -388,6 +401,7 @@ mod tests {
             assert!(check_endpoint(good).is_ok(), "{good} should be accepted");
         }
         for bad in [
+            " https://s3.example.com ",
             "s3.amazonaws.com",
             "ftp://files.example.com",
             "https://user:pw@s3.example.com",

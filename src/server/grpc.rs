@@ -17,6 +17,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::convert::{decode, encode, not_configured, not_supported, unknown_type};
 use crate::framework::plan::{plan_from_schema, validate_config, write_only_not_allowed};
+use crate::framework::served_schema;
 use crate::framework::timeouts::{self, Operation, Timeouts};
 use crate::framework::{
     Ctx, DataSource, DiagResult, Diagnostic, Diagnostics, Plan, Provider, Resource, Schema, Type,
@@ -55,7 +56,7 @@ impl<P: Provider> ProviderService<P> {
             .into_iter()
             .map(|imp| {
                 let timeouts = imp.timeouts();
-                let schema = imp.schema().with_block(timeouts.block());
+                let schema = served_schema(imp.as_ref());
                 let entry = Entry {
                     ty: schema.value_type(),
                     schema,

@@ -35,6 +35,8 @@ use plugin_services::{Broker, Controller, Stdio};
 const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
 /// How long a client gets to finish the TLS handshake before it is dropped.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long connections get to close after Shutdown before the process exits regardless.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// How often the provider checks that Terraform is still its parent.
 const PARENT_POLL: Duration = Duration::from_secs(1);
 
@@ -117,15 +119,27 @@ pub async fn serve<P: Provider>(provider: P, mode: Mode) -> Result<(), ServeErro
         let shutdown = shutdown.clone();
         async move { shutdown.cancelled().await }
     };
-    let result = match tls {
-        Some((_, acceptor)) => {
-            let incoming = accept_tls(listener, acceptor, shutdown.clone());
-            router.serve_with_incoming_shutdown(incoming, signal).await
+    let serving = async {
+        match tls {
+            Some((_, acceptor)) => {
+                let incoming = accept_tls(listener, acceptor, shutdown.clone());
+                router.serve_with_incoming_shutdown(incoming, signal).await
+            }
+            None => {
+                let incoming = accept_plain(listener, shutdown.clone());
+                router.serve_with_incoming_shutdown(incoming, signal).await
+            }
         }
-        None => {
-            let incoming = accept_plain(listener, shutdown.clone());
-            router.serve_with_incoming_shutdown(incoming, signal).await
-        }
+    };
+    // A graceful shutdown waits for clients to close their connections; Terraform kills a
+    // plugin that has not exited two seconds after Shutdown, so stop waiting well before.
+    let grace = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    let result = tokio::select! {
+        result = serving => result,
+        () = grace => Ok(()),
     };
     stop.cancel();
     drop(socket_dir);

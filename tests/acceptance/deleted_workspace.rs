@@ -41,3 +41,26 @@ fn destroy_after_the_workspace_vanished_succeeds() {
     assert!(out.contains("Destroy complete!"), "{out}");
     assert!(h.emulator.state().is_empty());
 }
+
+#[test]
+fn children_of_a_terminating_workspace_are_recreated_in_the_same_apply() {
+    let config = acp_emulator::Config {
+        terminating_period: std::time::Duration::from_secs(3),
+        ..acp_emulator::Config::default()
+    };
+    let h = Harness::with_emulator("terminating-ws", config);
+    h.write_config(&demo());
+    h.apply();
+    assert!(h.emulator.state().start_deleting_project("team-payments"));
+
+    let (code, plan) = h.plan();
+    assert_eq!(code, 2, "{plan}");
+    assert!(
+        plan.contains("Plan: 8 to add, 0 to change, 0 to destroy"),
+        "{plan}"
+    );
+    h.apply();
+    h.assert_empty_plan();
+    assert_eq!(h.emulator.state().permissions("team-payments").len(), 2);
+    assert_eq!(h.emulator.state().keys("team-payments").len(), 1);
+}

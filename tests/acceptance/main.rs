@@ -8,6 +8,7 @@ mod api_key;
 mod data_sources;
 mod deleted_workspace;
 mod examples;
+mod provider_config;
 mod refresh_calls;
 mod release;
 mod robust;

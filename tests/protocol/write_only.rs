@@ -6,7 +6,7 @@ use acp_emulator::{Config, Emulator};
 use magma_protocol::tfplugin6 as pb;
 use magma_protocol::tfplugin6::provider_client::ProviderClient;
 use terraform_provider_acp::framework::codec::{from_msgpack, to_msgpack};
-use terraform_provider_acp::framework::{Provider, Resource, Schema, Value};
+use terraform_provider_acp::framework::{served_schema, Provider, Schema, Value};
 use terraform_provider_acp::provider::AcpProvider;
 use terraform_provider_acp::resources::workspace_secret::WorkspaceSecretResource;
 use terraform_provider_acp::resources::workspace_storage::WorkspaceStorageResource;
@@ -157,7 +157,7 @@ async fn value_wo_reaches_the_platform_but_never_plan_or_state() {
     let plugin = Plugin::start();
     let mut c = configured(&plugin, &emulator).await;
 
-    let schema = WorkspaceSecretResource.schema();
+    let schema = served_schema(&WorkspaceSecretResource);
     let config = object(
         &schema,
         &[
@@ -205,7 +205,7 @@ async fn value_wo_reaches_the_platform_but_never_plan_or_state() {
 async fn both_value_and_value_wo_are_refused_at_validate() {
     let plugin = Plugin::start();
     let mut c = plugin.provider_client().await;
-    let schema = WorkspaceSecretResource.schema();
+    let schema = served_schema(&WorkspaceSecretResource);
     let config = object(
         &schema,
         &[
@@ -244,7 +244,7 @@ async fn secret_key_wo_reaches_the_platform_but_never_plan_or_state() {
     let plugin = Plugin::start();
     let mut c = configured(&plugin, &emulator).await;
 
-    let schema = WorkspaceStorageResource.schema();
+    let schema = served_schema(&WorkspaceStorageResource);
     let config = object(
         &schema,
         &[
@@ -272,7 +272,7 @@ async fn secret_key_wo_reaches_the_platform_but_never_plan_or_state() {
 async fn clients_without_write_only_support_are_told_at_validate() {
     let plugin = Plugin::start();
     let mut c = plugin.provider_client().await;
-    let schema = WorkspaceSecretResource.schema();
+    let schema = served_schema(&WorkspaceSecretResource);
     let config = object(
         &schema,
         &[

@@ -145,6 +145,18 @@ impl Error {
     }
 }
 
+/// Tokens shorter than this are not searched for in text: replacing a one-letter "token"
+/// everywhere would garble every message, and such a value is no credential worth hiding.
+const MIN_REDACTED_LEN: usize = 8;
+
+/// `text` with every occurrence of `token` replaced by `[redacted]`.
+pub(crate) fn redact(text: &str, token: &str) -> String {
+    if token.len() < MIN_REDACTED_LEN {
+        return text.to_string();
+    }
+    text.replace(token, "[redacted]")
+}
+
 /// Longest excerpt of a body kept in an error, in characters.
 const SNIPPET_CHARS: usize = 200;
 
@@ -154,12 +166,7 @@ const SNIPPET_CHARS: usize = 200;
 /// is the text), whitespace runs collapse, control characters vanish, and any
 /// occurrence of `scrub` (the bearer token) is replaced.
 pub(crate) fn snippet(body: &[u8], scrub: &str) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = if !scrub.is_empty() {
-        text.replace(scrub, "[redacted]")
-    } else {
-        text.into_owned()
-    };
+    let text = redact(&String::from_utf8_lossy(body), scrub);
 
     let mut out = String::new();
     let mut in_tag = false;
@@ -204,10 +211,10 @@ mod tests {
 
     #[test]
     fn snippet_scrubs_token_and_truncates() {
-        let body = format!("token=abc123 {}", "x".repeat(500));
-        let s = snippet(body.as_bytes(), "abc123");
+        let body = format!("token=abc12345 {}", "x".repeat(500));
+        let s = snippet(body.as_bytes(), "abc12345");
         assert!(s.starts_with("token=[redacted] "));
-        assert!(!s.contains("abc123"));
+        assert!(!s.contains("abc12345"));
         assert!(s.chars().count() <= 201);
     }
 

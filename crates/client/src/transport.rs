@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::config::ClientConfig;
-use crate::error::{snippet, Error};
+use crate::error::{redact, snippet, Error};
 use crate::retry::{self, Failure, Repeat, RetryPolicy};
 use crate::secret::Secret;
 
@@ -205,7 +205,7 @@ impl Transport {
                         tracing::trace!(
                             method = %call.method,
                             path = %path,
-                            body = %String::from_utf8_lossy(&answer.body).replace(self.token.expose_secret().as_str(), "[redacted]"),
+                            body = %redact(&String::from_utf8_lossy(&answer.body), self.token.expose_secret()),
                             "acp response body"
                         );
                     }
@@ -333,9 +333,7 @@ impl Transport {
             error: String,
         }
         let message = match serde_json::from_slice::<ErrorBody>(&answer.body) {
-            Ok(body) if !body.error.is_empty() => body
-                .error
-                .replace(self.token.expose_secret().as_str(), "[redacted]"),
+            Ok(body) if !body.error.is_empty() => redact(&body.error, self.token.expose_secret()),
             _ => {
                 let excerpt = snippet(&answer.body, self.token.expose_secret());
                 if excerpt.is_empty() {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use terraform_provider_acp::framework::{Provider, Schema};
+use terraform_provider_acp::framework::{served_schema, Provider, Schema};
 use terraform_provider_acp::provider::AcpProvider;
 
 use crate::check::missing_descriptions;
@@ -65,7 +65,7 @@ pub fn resource_schemas() -> Vec<(&'static str, Schema)> {
     AcpProvider
         .resources()
         .into_iter()
-        .map(|r| (r.type_name(), r.schema().with_block(r.timeouts().block())))
+        .map(|r| (r.type_name(), served_schema(r.as_ref())))
         .collect()
 }
 
