@@ -1,6 +1,6 @@
 # Everything a newcomer needs: `make demo` runs the main job, `make test` every test.
 
-.PHONY: demo test unit lint fmt build terraform docs release-local
+.PHONY: demo test unit lint fmt build terraform docs release-local bench
 
 demo:
 	scripts/demo.sh
@@ -35,3 +35,9 @@ docs:
 # The release artefacts goreleaser publishes, for this machine only, into dist/.
 release-local:
 	scripts/release-local.sh
+
+# Benchmarks against the Go plugin framework and the Terraform floor: about 15 minutes; writes
+# bench/results/<date>.md and .svg and prints one verdict per target (see bench/README.md).
+bench:
+	cargo build --release --locked -p terraform-provider-acp -p acp-emulator -p acp-bench
+	"$${CARGO_TARGET_DIR:-target}/release/acp-bench"
