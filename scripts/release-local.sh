@@ -17,19 +17,25 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
 
 profile="release"
 binary=""
-out="dist"
+out="$root/dist"
+# Paths given on the command line are the caller's: make them absolute before leaving for the
+# repository root (the output directory is emptied first).
+absolute() { [[ "$1" = /* ]] && echo "$1" || echo "$PWD/$1"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --profile) profile="$2"; shift 2 ;;
-        --binary) binary="$2"; shift 2 ;;
-        --out) out="$2"; shift 2 ;;
+        --binary) binary="$(absolute "$2")"; shift 2 ;;
+        --out) out="$(absolute "$2")"; shift 2 ;;
         *) echo "release-local: unknown argument $1" >&2; exit 2 ;;
     esac
 done
+case "$out" in
+    "$root" | "$root/src" | "$root/crates" | "/") echo "release-local: refusing --out $out" >&2; exit 2 ;;
+esac
+cd "$root"
 
 name="terraform-provider-acp"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"

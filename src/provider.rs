@@ -128,8 +128,10 @@ impl Provider for AcpProvider {
                      Environment: `ACP_USERNAME`.",
                 ),
                 Attribute::string(CA_CERT_PEM.name).description(
-                    "PEM-encoded CA certificate(s) to trust in addition to the system roots, for \
-                     platforms behind a private CA. Environment: `ACP_CA_CERT_PEM`.",
+                    "PEM-encoded CA certificate(s) to trust in addition to the Mozilla root \
+                     certificates built into the provider (the operating system's trust store \
+                     is not read), for platforms behind a private CA. Environment: \
+                     `ACP_CA_CERT_PEM`.",
                 ),
                 Attribute::bool(INSECURE.name).description(
                     "Skip verification of the platform's TLS certificate. For throwaway test \

@@ -107,7 +107,7 @@ fn groups(
                 let path = format!("{prefix}{}", block.name);
                 let anchor = format!("nestedblock--{}", path.replace('.', "--"));
                 let line = format!(
-                    "- `{}` (Block) {} (see [below for nested schema](#{anchor}))\n",
+                    "- `{}` (Block, Optional) {} (see [below for nested schema](#{anchor}))\n",
                     block.name,
                     block.description.trim()
                 );
@@ -142,7 +142,10 @@ fn attribute_line(attribute: &Attribute, prefix: &str, nested: &mut Vec<NestedSe
         flags.push("Sensitive".to_string());
     }
     if attribute.write_only {
-        flags.push("Write-only".to_string());
+        flags.push(
+            "[Write-only](https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments)"
+                .to_string(),
+        );
     }
     let mut line = format!(
         "- `{}` ({}) {}",
@@ -252,7 +255,7 @@ mod tests {
             text,
             "## Schema\n\n### Required\n\n- `name` (String) The name.\n\n### Optional\n\n\
              - `role` (String) The role. Valid values: one of \"view\", \"edit\". Defaults to `\"edit\"`.\n\
-             - `secret` (String, Sensitive, Write-only) Hidden.\n\n### Read-Only\n\n\
+             - `secret` (String, Sensitive, [Write-only](https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments)) Hidden.\n\n### Read-Only\n\n\
              - `labels` (Map of String) Labels.\n"
         );
     }

@@ -49,7 +49,12 @@ variable "storage" {
 }
 
 variable "ci_key_expiration_seconds" {
-  description = "Lifetime of the CI key; it is replaced in the last 14 days, at the next apply."
+  description = "Lifetime of the CI key, in seconds; more than 14 days (1209600), since the key is replaced in its last 14 days, at the next apply."
   type        = number
   default     = 7776000 # 90 days
+
+  validation {
+    condition     = var.ci_key_expiration_seconds > 1209600 && var.ci_key_expiration_seconds <= 31536000
+    error_message = "The CI key lifetime must be more than 14 days (1209600 seconds) and at most one year (31536000)."
+  }
 }
