@@ -131,7 +131,23 @@ impl<P: Provider> ProviderService<P> {
                 Err(_) => Err(timed_out(type_name, op, limit)),
             }
         };
-        self.until_stopped(limited).await
+        // Reads change nothing and stop at once. A change is given a short grace to finish
+        // the platform calls it has started: abandoning it half-way (a share revoked but its
+        // other roles not yet granted back, an object created but not recorded) would leave
+        // the platform and the state apart. Long waits (for a deletion to finish) still end.
+        let grace = match op {
+            Operation::Read => Duration::ZERO,
+            _ => STOP_GRACE,
+        };
+        let stopped = async {
+            self.stop.cancelled().await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::pin!(limited);
+        tokio::select! {
+            result = &mut limited => result,
+            () = stopped => Err(cancelled()),
+        }
     }
 
     /// Runs an operation until it finishes or Terraform asks the provider to stop.
@@ -141,15 +157,22 @@ impl<P: Provider> ProviderService<P> {
     ) -> DiagResult<T> {
         tokio::select! {
             result = operation => result,
-            () = self.stop.cancelled() => Err(Diagnostic::error(
-                "Operation cancelled",
-                "Terraform asked the provider to stop (for example after Ctrl-C), so the \
-                 operation was abandoned. Run the command again to finish it; the next plan \
-                 shows what still needs doing.",
-            )
-            .into()),
+            () = self.stop.cancelled() => Err(cancelled()),
         }
     }
+}
+
+/// How long a change may go on finishing after Terraform asked the provider to stop.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
+fn cancelled() -> Diagnostics {
+    Diagnostic::error(
+        "Operation cancelled",
+        "Terraform asked the provider to stop (for example after Ctrl-C), so the operation \
+         was abandoned. Run the command again to finish it; the next plan shows what still \
+         needs doing.",
+    )
+    .into()
 }
 
 fn timed_out(type_name: &str, op: Operation, limit: Duration) -> Diagnostics {

@@ -189,3 +189,96 @@ async fn stop_provider_cancels_a_hanging_platform_call_promptly() {
     );
     drop(silent);
 }
+
+#[tokio::test]
+async fn stop_during_an_apply_lets_the_started_change_finish_and_be_recorded() {
+    use acp_emulator::{Config, Emulator, FaultPlan, FaultRule};
+    use terraform_provider_acp::framework::served_schema;
+
+    // Creating a workspace takes three seconds on this platform.
+    let slow_create = FaultRule::latency(Duration::from_secs(3))
+        .route("/api/projects")
+        .method("POST");
+    let emulator = Emulator::start(Config {
+        faults: FaultPlan::new(vec![slow_create]),
+        ..Config::default()
+    })
+    .expect("emulator");
+    let plugin = Plugin::start();
+    let mut c = plugin.provider_client().await;
+    let mut config = provider_config(&emulator.url(), Some(emulator.admin_token()));
+    {
+        let ty = AcpProvider.schema().value_type();
+        let mut value =
+            terraform_provider_acp::framework::codec::from_msgpack(&config.msgpack, &ty)
+                .expect("decode");
+        value.set("username", Value::from("alice@example.com"));
+        config.msgpack = to_msgpack(&value, &ty);
+    }
+    let configured = c
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.0.3".into(),
+            config: Some(config),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(error_summaries(&configured.diagnostics).is_empty());
+
+    let schema = served_schema(&WorkspaceResource);
+    let ty = schema.value_type();
+    let mut planned = Value::object(schema.attributes.iter().map(|a| (a.name, Value::Unknown)));
+    planned.set("name", Value::from("team-stop"));
+    planned.set("display_name", Value::Null);
+    planned.set("description", Value::Null);
+    planned.set("timeouts", Value::Null);
+    let mut cfg = Value::object(schema.attributes.iter().map(|a| (a.name, Value::Null)));
+    cfg.set("name", Value::from("team-stop"));
+    let apply = {
+        let mut c = c.clone();
+        let request = pb::apply_resource_change::Request {
+            type_name: "acp_workspace".into(),
+            prior_state: Some(pb::DynamicValue {
+                msgpack: to_msgpack(&Value::Null, &ty),
+                json: Vec::new(),
+            }),
+            planned_state: Some(pb::DynamicValue {
+                msgpack: to_msgpack(&planned, &ty),
+                json: Vec::new(),
+            }),
+            config: Some(pb::DynamicValue {
+                msgpack: to_msgpack(&cfg, &ty),
+                json: Vec::new(),
+            }),
+            ..Default::default()
+        };
+        tokio::spawn(async move { c.apply_resource_change(request).await })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    c.stop_provider(pb::stop_provider::Request {})
+        .await
+        .expect("stop");
+    let response = tokio::time::timeout(Duration::from_secs(15), apply)
+        .await
+        .expect("apply returns")
+        .expect("task")
+        .expect("rpc")
+        .into_inner();
+    assert!(
+        error_summaries(&response.diagnostics).is_empty(),
+        "the started create finishes: {:?}",
+        response.diagnostics
+    );
+    let state = terraform_provider_acp::framework::codec::from_msgpack(
+        &response.new_state.expect("new state").msgpack,
+        &ty,
+    )
+    .expect("decode state");
+    assert_eq!(
+        state.get("id").as_str(),
+        Some("team-stop"),
+        "and is recorded in state"
+    );
+    assert!(emulator.state().project("team-stop").is_some());
+}
