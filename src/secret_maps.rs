@@ -101,10 +101,7 @@ async fn put_map(
 /// True when the workspace does not exist or is being deleted. Map endpoints answer 403 (not
 /// 404) for a missing workspace, so a failed map call is explained by asking for the workspace.
 pub async fn workspace_gone(platform: &Platform, workspace: &str) -> bool {
-    match platform.client().get_project(workspace).await {
-        Ok(project) => project.is_terminating(),
-        Err(e) => e.is_not_found(),
-    }
+    crate::resources::workspace_probe::workspace_absent(platform, workspace).await
 }
 
 /// The diagnostic for a failed map call: says so when the workspace is missing, since the

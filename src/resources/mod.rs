@@ -5,7 +5,7 @@ mod api_key_create;
 mod sensitive_input;
 pub mod workspace;
 mod workspace_create;
-mod workspace_probe;
+pub(crate) mod workspace_probe;
 pub mod workspace_secret;
 pub mod workspace_share;
 pub mod workspace_storage;

@@ -13,9 +13,11 @@ use crate::platform::Platform;
 /// True when a failed sub-route call is explained by the workspace being absent or
 /// terminating. Only 403 and 404 answers are worth the extra request.
 pub(crate) async fn workspace_gone(platform: &Platform, workspace: &str, err: &Error) -> bool {
-    if !(err.is_forbidden() || err.is_not_found()) {
-        return false;
-    }
+    (err.is_forbidden() || err.is_not_found()) && workspace_absent(platform, workspace).await
+}
+
+/// True when the workspace does not exist or is terminating, asked of the platform now.
+pub(crate) async fn workspace_absent(platform: &Platform, workspace: &str) -> bool {
     match platform.client().get_project(workspace).await {
         Err(e) => e.is_not_found(),
         Ok(project) => project.is_terminating(),
