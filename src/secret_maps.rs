@@ -8,8 +8,12 @@
 //! which holds a per-(workspace, map) lock across the GET and the PUT. Keys written outside
 //! Terraform survive because each write starts from the map as the platform holds it.
 //!
-//! The lock only covers this provider process; the platform offers no version or ETag to detect
-//! a writer elsewhere (the UI, another Terraform run) between our GET and PUT.
+//! The lock only covers this provider process, and the platform offers no version or ETag to
+//! detect a writer elsewhere (the UI, another Terraform run). What the provider can do, it does:
+//! every write starts from a GET made for it (never a shared or remembered read), and a PUT
+//! that must be repeated is preceded by a new GET instead of being resent as it was. A change
+//! made elsewhere in the one round trip between our GET being answered and our PUT landing is
+//! still overwritten; only the platform could close that gap.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -134,50 +138,77 @@ pub async fn map_error(
 /// Changes one map under its lock: GET, apply `change`, PUT the whole map. `change` may refuse
 /// by returning an error, in which case nothing is written. When `change` leaves the map as it
 /// was, nothing is written either. `action` names the operation in error messages.
+///
+/// A PUT that fails in a way worth repeating is never resent as it was: the whole cycle runs
+/// again from a fresh GET, so a key written outside Terraform while we waited to repeat (a 503
+/// with `Retry-After`, a conflict answered as 500) is kept. `change` therefore runs once per
+/// cycle, each time on the map as the platform holds it then.
 pub async fn update_map<T>(
     platform: &Platform,
     workspace: &str,
     kind: MapKind,
     action: &str,
-    change: impl FnOnce(&mut SecretMap) -> DiagResult<T>,
+    mut change: impl FnMut(&mut SecretMap) -> DiagResult<T>,
 ) -> DiagResult<T> {
     let lock = platform.map_locks().lock_for(workspace, kind);
     let _guard = lock.lock().await;
 
-    let current = match get_map(platform, workspace, kind).await {
-        Ok(map) => map,
-        Err(e) => {
-            return Err(map_error(platform, action, workspace, kind, &e)
-                .await
-                .into())
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let current = match get_map(platform, workspace, kind).await {
+            Ok(map) => map,
+            Err(e) => {
+                return Err(map_error(platform, action, workspace, kind, &e)
+                    .await
+                    .into())
+            }
+        };
+
+        let mut updated = current.clone();
+        let result = change(&mut updated)?;
+        if updated == current {
+            tracing::debug!(
+                workspace,
+                map = kind.as_str(),
+                "secret map unchanged; no write"
+            );
+            return Ok(result);
         }
-    };
 
-    let mut updated = current.clone();
-    let result = change(&mut updated)?;
-    if updated == current {
-        tracing::debug!(
-            workspace,
-            map = kind.as_str(),
-            "secret map unchanged; no write"
-        );
-        return Ok(result);
+        let put = put_map(platform, workspace, kind, &updated).await;
+        platform.forget_reads(workspace);
+        let error = match put {
+            Ok(()) => {
+                tracing::debug!(
+                    workspace,
+                    map = kind.as_str(),
+                    keys = updated.len(),
+                    "secret map written"
+                );
+                return Ok(result);
+            }
+            Err(e) => e,
+        };
+        match platform.client().repeat_delay(attempt, &error) {
+            Some(delay) => {
+                tracing::warn!(
+                    workspace,
+                    map = kind.as_str(),
+                    attempt,
+                    delay_ms = delay.as_millis() as u64,
+                    reason = %error,
+                    "secret map write failed; reading the map again before repeating it"
+                );
+                tokio::time::sleep(delay).await;
+            }
+            None => {
+                return Err(map_error(platform, action, workspace, kind, &error)
+                    .await
+                    .into())
+            }
+        }
     }
-
-    let put = put_map(platform, workspace, kind, &updated).await;
-    platform.forget_reads(workspace);
-    if let Err(e) = put {
-        return Err(map_error(platform, action, workspace, kind, &e)
-            .await
-            .into());
-    }
-    tracing::debug!(
-        workspace,
-        map = kind.as_str(),
-        keys = updated.len(),
-        "secret map written"
-    );
-    Ok(result)
 }
 
 #[cfg(test)]

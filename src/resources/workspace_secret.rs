@@ -147,7 +147,7 @@ async fn put_value(
         if must_be_new && map.contains_key(name) {
             return Err(already_exists(workspace, name).into());
         }
-        map.insert(name.to_string(), value);
+        map.insert(name.to_string(), value.clone());
         Ok(())
     })
     .await

@@ -179,10 +179,10 @@ async fn write_settings(
                 .into());
             }
             map.insert(MODE.to_string(), "custom".to_string());
-            for (key, value) in settings {
+            for (key, value) in &settings {
                 match value {
-                    Some(v) => map.insert(key.to_string(), v),
-                    None => map.remove(key),
+                    Some(v) => map.insert(key.to_string(), v.clone()),
+                    None => map.remove(*key),
                 };
             }
             Ok(())

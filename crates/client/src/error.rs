@@ -24,6 +24,9 @@ pub enum Error {
         message: String,
         /// What was being attempted, e.g. `delete project "team-alpha"`.
         operation: String,
+        /// How long the platform asked us to wait before trying again
+        /// (`Retry-After` header or `retry_after` body field), if it said.
+        retry_after: Option<Duration>,
     },
 
     /// The request could not be sent or the response not read.

@@ -4,9 +4,10 @@
 //! per-attempt timeouts, other transport errors, and HTTP 429, 502, 503 and
 //! 504. POST calls (create project, grant permission, create access key) are
 //! retried only on connection errors (the request never left this process)
-//! and on 429 and 503. HTTP 500 is not retried, except by calls that opt in
-//! because repeating them is harmless (the whole-map secret PUTs, whose
-//! concurrent-modification conflicts the backend reports as 500).
+//! and on 429 and 503. HTTP 500 is not retried by the transport. The
+//! whole-map secret PUTs are never resent as they are; their caller repeats
+//! the whole read-modify-write instead, also on 500 (the backend's answer to
+//! a concurrent-modification conflict), with the delays of this policy.
 //!
 //! At most [`ClientConfig::max_retries`](crate::ClientConfig::max_retries)
 //! extra attempts are made. Before retry `n` (1-based) we sleep for a random
@@ -79,7 +80,7 @@ impl RetryPolicy {
 pub(crate) enum Repeat {
     /// GET, PUT, DELETE.
     Idempotent,
-    /// An idempotent call that may also repeat on 500 (whole-map PUTs).
+    /// A whole-map write, repeated (from a fresh read) also on 500.
     IdempotentEvenOn500,
     /// POST: only repeated when the server provably did not act.
     NotIdempotent,

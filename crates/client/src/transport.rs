@@ -49,6 +49,7 @@ pub(crate) struct Call {
     operation: String,
     sensitive: bool,
     repeat: Repeat,
+    single_attempt: bool,
 }
 
 impl Call {
@@ -72,6 +73,7 @@ impl Call {
             operation,
             sensitive: false,
             repeat,
+            single_attempt: false,
         }
     }
 
@@ -96,11 +98,10 @@ impl Call {
         self
     }
 
-    /// Lets an idempotent call also retry on HTTP 500.
-    pub(crate) fn retry_on_500(mut self) -> Self {
-        if self.repeat == Repeat::Idempotent {
-            self.repeat = Repeat::IdempotentEvenOn500;
-        }
+    /// Sends the call once, whatever happens: the caller repeats it itself, typically
+    /// because a repeat must carry a body rebuilt from fresh data.
+    pub(crate) fn single_attempt(mut self) -> Self {
+        self.single_attempt = true;
         self
     }
 }
@@ -220,7 +221,7 @@ impl Transport {
                         .or_else(|| retry::parse_retry_after_body(&answer.body));
                     (
                         Failure::Status(status),
-                        self.api_error(call, &answer),
+                        self.api_error(call, &answer, delay),
                         delay,
                     )
                 }
@@ -230,7 +231,10 @@ impl Transport {
                 }
             };
 
-            if attempt > self.max_retries || !retry::should_retry(call.repeat, failure) {
+            if call.single_attempt
+                || attempt > self.max_retries
+                || !retry::should_retry(call.repeat, failure)
+            {
                 return Err(error);
             }
             let delay = match server_delay {
@@ -327,7 +331,7 @@ impl Transport {
     }
 
     /// Builds an [`Error::Api`] from a non-2xx answer.
-    fn api_error(&self, call: &Call, answer: &Answer) -> Error {
+    fn api_error(&self, call: &Call, answer: &Answer, retry_after: Option<Duration>) -> Error {
         #[derive(serde::Deserialize)]
         struct ErrorBody {
             error: String,
@@ -348,7 +352,36 @@ impl Transport {
             status: answer.status.as_u16(),
             message,
             operation: call.operation.clone(),
+            retry_after,
         }
+    }
+
+    /// The wait before the caller repeats a whole-map write that failed with `error` on its
+    /// `attempt`-th try (1-based), or `None` when it should give up. Mirrors the policy the
+    /// transport applies to calls it repeats itself, including the opt-in repeat on 500.
+    pub(crate) fn repeat_delay(&self, attempt: u32, error: &Error) -> Option<Duration> {
+        let failure = match error {
+            Error::Api { status, .. } => Failure::Status(*status),
+            Error::Timeout { .. } => Failure::Timeout,
+            Error::Transport { connect: true, .. } => Failure::Connect,
+            Error::Transport { source, .. } if source.is_timeout() => Failure::Timeout,
+            Error::Transport { .. } => Failure::Transport,
+            Error::Decode { .. } | Error::InvalidCaCert { .. } | Error::InvalidConfig(_) => {
+                return None
+            }
+        };
+        if attempt > self.max_retries || !retry::should_retry(Repeat::IdempotentEvenOn500, failure)
+        {
+            return None;
+        }
+        let delay = match error {
+            Error::Api {
+                retry_after: Some(wait),
+                ..
+            } => self.policy.server_delay(*wait),
+            _ => self.policy.backoff(attempt),
+        };
+        Some(delay)
     }
 
     fn decode_error(&self, call: &Call, reply: &Reply, reason: String) -> Error {

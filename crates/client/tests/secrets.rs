@@ -114,7 +114,7 @@ async fn put_empty_runner_map_sends_empty_object_not_null() {
 }
 
 #[tokio::test]
-async fn put_integration_secrets_retries_a_500_conflict() {
+async fn put_integration_secrets_is_sent_once_and_says_when_to_repeat() {
     let hits = Hits::default();
     let server = serve(Router::new().route(
         "/api/projects/team-alpha/integration-secrets",
@@ -127,13 +127,59 @@ async fn put_integration_secrets_retries_a_500_conflict() {
         )),
     ))
     .await;
+    let client = support::client(&server);
 
-    support::client(&server)
+    let err = client
         .put_integration_secrets("team-alpha", &SecretMap::new())
         .await
-        .unwrap();
+        .unwrap_err();
 
-    assert_eq!(hits.count(), 2);
+    // Resending the same map could undo a change made meanwhile, so the client leaves the
+    // repeat (from a fresh read) to its caller and only says how long to wait.
+    assert_eq!(hits.count(), 1);
+    assert_eq!(err.status(), Some(500));
+    assert!(client.repeat_delay(1, &err).is_some());
+    assert!(
+        client.repeat_delay(99, &err).is_none(),
+        "max_retries bounds the repeats"
+    );
+}
+
+#[tokio::test]
+async fn repeat_delay_honours_retry_after_and_refuses_final_errors() {
+    let server = serve(Router::new().route(
+        "/api/projects/team-alpha/integration-secrets",
+        axum::routing::put(|| async {
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                [(axum::http::header::RETRY_AFTER, "3")],
+                "busy",
+            )
+        }),
+    ))
+    .await;
+    let client = support::client(&server);
+
+    let busy = client
+        .put_integration_secrets("team-alpha", &SecretMap::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        client.repeat_delay(1, &busy),
+        Some(std::time::Duration::from_secs(3))
+    );
+
+    let refused = serve(Router::new().route(
+        "/api/projects/team-alpha/integration-secrets",
+        axum::routing::put(always(json(400, r#"{"error":"bad"}"#))),
+    ))
+    .await;
+    let client = support::client(&refused);
+    let err = client
+        .put_integration_secrets("team-alpha", &SecretMap::new())
+        .await
+        .unwrap_err();
+    assert_eq!(client.repeat_delay(1, &err), None);
 }
 
 #[tokio::test]

@@ -8,4 +8,5 @@ mod credentials;
 mod heavy_faults;
 mod lost_answers;
 mod malformed;
+mod outside_changes;
 pub mod team;
