@@ -2,8 +2,9 @@
 //! CLI pointed at the freshly built provider through `dev_overrides`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use acp_emulator::{Config, Emulator};
 
@@ -83,8 +84,9 @@ impl Harness {
             .expect("write main.tf");
     }
 
-    /// Runs terraform with the given arguments and returns its output, whatever the outcome.
-    pub fn run(&self, args: &[&str]) -> Output {
+    /// A terraform command with this harness's working directory and environment, not yet
+    /// started.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform_binary());
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -100,7 +102,30 @@ impl Harness {
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }
-        cmd.output().expect("run terraform")
+        cmd
+    }
+
+    /// Runs terraform with the given arguments and returns its output, whatever the outcome.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run terraform")
+    }
+
+    /// Starts terraform in the background, in a process group of its own (so that a test can
+    /// signal the group as a terminal signals its foreground job, without hitting the test
+    /// runner). stdout and stderr go together to `<label>.log` in the working directory.
+    pub fn spawn(&self, label: &str, args: &[&str]) -> Background {
+        use std::os::unix::process::CommandExt as _;
+        let log = self.dir.path().join(format!("{label}.log"));
+        let file = std::fs::File::create(&log).expect("create the output log");
+        let child = self
+            .command(args)
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().expect("clone the log handle"))
+            .stderr(file)
+            .spawn()
+            .expect("start terraform");
+        Background { child, log }
     }
 
     /// Runs terraform and panics with its output unless it succeeds.
@@ -163,5 +188,57 @@ impl Harness {
     pub fn forget_state(&self) {
         let _ = std::fs::remove_file(self.dir.path().join("terraform.tfstate"));
         let _ = std::fs::remove_file(self.dir.path().join("terraform.tfstate.backup"));
+    }
+}
+
+/// A terraform process started by [`Harness::spawn`]; killed if still running when dropped,
+/// so that a failing test leaves nothing behind.
+pub struct Background {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Background {
+    /// The process id, which is also the id of its process group.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `true` while the process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Waits up to `limit` for the process to exit; `None` if it is still running then.
+    pub fn wait_within(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Everything the process wrote so far, stdout and stderr interleaved.
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if self.is_running() {
+            // The whole group: terraform re-executes itself under a crash handler, so the
+            // process started here is only the outer one of terraform's processes.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", self.child.id())])
+                .status();
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
