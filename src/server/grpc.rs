@@ -146,7 +146,7 @@ impl<P: Provider> ProviderService<P> {
         tokio::pin!(limited);
         tokio::select! {
             result = &mut limited => result,
-            () = stopped => Err(cancelled()),
+            () = stopped => Err(cancelled(op != Operation::Read)),
         }
     }
 
@@ -157,7 +157,7 @@ impl<P: Provider> ProviderService<P> {
     ) -> DiagResult<T> {
         tokio::select! {
             result = operation => result,
-            () = self.stop.cancelled() => Err(cancelled()),
+            () = self.stop.cancelled() => Err(cancelled(false)),
         }
     }
 }
@@ -165,14 +165,23 @@ impl<P: Provider> ProviderService<P> {
 /// How long a change may go on finishing after Terraform asked the provider to stop.
 const STOP_GRACE: Duration = Duration::from_secs(10);
 
-fn cancelled() -> Diagnostics {
-    Diagnostic::error(
-        "Operation cancelled",
+/// The error of an operation abandoned because Terraform asked the provider to stop. A change
+/// abandoned after its grace may have a request in flight that the platform still carries out,
+/// which the next run then finds as an object Terraform does not know.
+fn cancelled(was_change: bool) -> Diagnostics {
+    let mut detail = String::from(
         "Terraform asked the provider to stop (for example after Ctrl-C), so the operation \
          was abandoned. Run the command again to finish it; the next plan shows what still \
          needs doing.",
-    )
-    .into()
+    );
+    if was_change {
+        detail.push_str(
+            " A request already sent may still be carried out by the platform: if the next \
+             apply reports that the object already exists, import it with the command that \
+             error shows.",
+        );
+    }
+    Diagnostic::error("Operation cancelled", detail).into()
 }
 
 fn timed_out(type_name: &str, op: Operation, limit: Duration) -> Diagnostics {

@@ -689,6 +689,13 @@ fn ctrl_c_during_a_create_longer_than_the_grace_stops_promptly_and_the_next_appl
         "the provider said it gave the create up:\n{}",
         run.output
     );
+    // Terraform wraps diagnostics at the terminal width, so compare without line breaks.
+    let flat = run.output.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("may still be carried out by the platform") && flat.contains("import"),
+        "a change abandoned in flight warns that the platform may still make it:\n{}",
+        run.output
+    );
     assert_eq!(
         h.state_values("acp_workspace.w"),
         serde_json::Value::Null,
