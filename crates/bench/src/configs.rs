@@ -63,6 +63,20 @@ pub(crate) fn null_floor(objects: usize) -> String {
     hcl
 }
 
+/// Like [`null_floor`], with a `pad` trigger of `pad` characters in every object, so that the
+/// floor's state can be made as large per object as ours: Terraform core's cost of an apply
+/// grows with the size of the state it rewrites after each change.
+pub(crate) fn null_floor_padded(objects: usize, pad: usize) -> String {
+    let padding = "x".repeat(pad);
+    let mut hcl = String::new();
+    for i in 0..objects {
+        hcl += &format!(
+            "resource \"null_resource\" \"n{i}\" {{\n  triggers = {{\n    index = \"{i}\"\n    pad   = \"{padding}\"\n  }}\n}}\n\n"
+        );
+    }
+    hcl
+}
+
 /// One workspace with 40 secrets, 10 shares and 5 API keys (measurement 3).
 pub(crate) fn busy_workspace() -> String {
     let mut hcl = String::new();
@@ -92,5 +106,7 @@ mod tests {
             30
         );
         assert_eq!(busy_workspace().matches("resource \"").count(), 56);
+        let padded = null_floor_padded(3, 5);
+        assert_eq!(padded.matches("pad   = \"xxxxx\"").count(), 3);
     }
 }

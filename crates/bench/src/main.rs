@@ -10,6 +10,7 @@
 //! Cargo profile), the peers from `scripts/fetch-bench-peers.sh`, Terraform from
 //! `scripts/fetch-terraform.sh`. See `bench/README.md`.
 
+mod accounting;
 mod args;
 mod calls;
 mod configs;

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::machine::Machine;
 use crate::scale::OPS;
 use crate::stats::{growth_exponent, marginal_slope, summarize, Summary};
-use crate::verdict::{exponents, floor_ratio, Measurements, Verdict, MB};
+use crate::verdict::{exponents, floor_ratio, matched_ratio, Measurements, Verdict, MB};
 
 /// Facts about the run that are not measurements.
 pub(crate) struct RunInfo {
@@ -215,8 +215,9 @@ fn scale_tables(out: &mut String, m: &Measurements, chart: &str) {
     let _ = writeln!(
         out,
         "\n### Where the time goes\n\nCPU seconds per command, median: Terraform core (terraform's \
-         processes minus the providers'), the provider processes (sampled every 25 ms, so up to \
-         25 ms of each process's last moments is missed) and the emulator (ours only).\n\n| \
+         processes minus the providers'), the provider processes (exact: each provider runs under \
+         a wrapper that records the CPU time of the process it reaped) and the emulator (ours \
+         only).\n\n| \
          command | N | ours: core | ours: provider | ours: emulator | floor: core | floor: \
          provider |\n|---|---|---|---|---|---|---|"
     );
@@ -232,6 +233,48 @@ fn scale_tables(out: &mut String, m: &Measurements, chart: &str) {
                 med(&p.ours[op].emulator_cpu),
                 med(&p.floor[op].core_cpu),
                 med(&p.floor[op].provider_cpu),
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n### State size\n\nTerraform 1.0.3's local backend serialises the whole state and \
+         rewrites `terraform.tfstate` after every resource it changes, so apply and destroy \
+         cost Terraform core work proportional to N × state size: quadratic in N, and larger \
+         for objects with more attributes. State file after apply, median. The matched floor \
+         is the same `null_resource` objects with a `pad` trigger that brings their state to \
+         ours in bytes per object; it runs alternately with the other two.\n\n| N | ours \
+         (bytes / object) | floor (bytes / object) | ours / floor | matched floor (bytes / \
+         object, pad) |\n|---|---|---|---|---|"
+    );
+    for p in &m.scale {
+        let per_object = |v: &[f64]| summarize(v).median / p.n as f64;
+        let ours = per_object(&p.ours[0].state_bytes);
+        let floor = per_object(&p.floor[0].state_bytes);
+        let matched = per_object(&p.matched[0].state_bytes);
+        let ratio = if floor > 0.0 { ours / floor } else { f64::NAN };
+        let _ = writeln!(
+            out,
+            "| {} | {ours:.0} | {floor:.0} | {ratio:.2} | {matched:.0} ({} characters) |",
+            p.n, p.matched_pad
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nWall time against the matched floor, seconds, median (min–max):\n\n| command | N | \
+         ours (s) | matched floor (s) | ours / matched floor | matched floor: core CPU (s) \
+         |\n|---|---|---|---|---|---|"
+    );
+    for (op, name) in OPS.iter().enumerate() {
+        for p in &m.scale {
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {} | {} | {:.2} | {:.2} |",
+                p.n,
+                cell(&p.ours[op].wall_s, 1.0, 2),
+                cell(&p.matched[op].wall_s, 1.0, 2),
+                matched_ratio(p, op),
+                summarize(&p.matched[op].core_cpu).median,
             );
         }
     }

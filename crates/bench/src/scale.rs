@@ -1,6 +1,8 @@
 //! Measurement 2: apply, no-change plan and destroy of N objects at Terraform's default
 //! parallelism, ours against the emulator and the same number of `null_resource` objects (the
-//! floor: what Terraform core itself costs), alternating A B A B.
+//! floor: what Terraform core itself costs), alternating A B A B. A third contender, the floor
+//! padded to the same state bytes per object as ours, separates what Terraform core spends on
+//! a larger state from what the provider adds.
 
 use std::path::Path;
 
@@ -26,6 +28,8 @@ pub(crate) struct OpSamples {
     pub(crate) core_cpu: Vec<f64>,
     /// CPU seconds of the emulator (ours only).
     pub(crate) emulator_cpu: Vec<f64>,
+    /// Bytes of the state file after the command.
+    pub(crate) state_bytes: Vec<f64>,
 }
 
 /// One N: samples of ours and of the floor, indexed like [`OPS`].
@@ -39,6 +43,21 @@ pub(crate) struct ScalePoint {
     pub(crate) ours: [OpSamples; 3],
     /// `null_resource` objects.
     pub(crate) floor: [OpSamples; 3],
+    /// `null_resource` objects padded to the state bytes per object of ours.
+    pub(crate) matched: [OpSamples; 3],
+    /// Characters of padding per matched object.
+    pub(crate) matched_pad: usize,
+}
+
+/// Bytes a `pad` trigger adds to an object in the state besides its value: the key, quotes,
+/// comma and the indentation Terraform writes.
+const PAD_OVERHEAD: usize = 25;
+
+/// Median state bytes per object after the apply of these samples.
+fn state_per_object(samples: &[OpSamples; 3], n: usize) -> usize {
+    let mut bytes = samples[0].state_bytes.clone();
+    bytes.sort_by(f64::total_cmp);
+    bytes.get(bytes.len() / 2).copied().unwrap_or(0.0) as usize / n.max(1)
 }
 
 /// The binaries and repetitions.
@@ -76,6 +95,7 @@ fn cycle(
         s.peak_bytes.push(run.provider_peak as f64);
         s.provider_cpu.push(run.provider_cpu);
         s.core_cpu.push((run.total_cpu - run.provider_cpu).max(0.0));
+        s.state_bytes.push(dir.state_bytes() as f64);
         if let Some(e) = emulator {
             s.calls.push(e.total_requests()? as f64);
             s.emulator_cpu.push(e.cpu_seconds() - emulator_cpu);
@@ -86,7 +106,7 @@ fn cycle(
 
 /// Measures one N with `reps` repetitions of (ours, floor).
 pub(crate) fn measure(setup: &ScaleSetup<'_>, n: usize, reps: usize) -> Result<ScalePoint, String> {
-    let mut ours = Workdir::new(
+    let mut ours = Workdir::accounted(
         setup.terraform,
         &[Override {
             source: "ambient-code/acp".into(),
@@ -98,24 +118,31 @@ pub(crate) fn measure(setup: &ScaleSetup<'_>, n: usize, reps: usize) -> Result<S
     ours.env("ACP_TOKEN", TOKEN);
     ours.env("ACP_USERNAME", "bench@example.com");
     ours.write_config(&configs::acp_mix(n))?;
-    let floor = Workdir::new(
-        setup.terraform,
-        &[Override {
-            source: "hashicorp/null".into(),
-            name: "null".into(),
-            binary: setup.null.to_path_buf(),
-        }],
-    )?;
+    let null_override = || Override {
+        source: "hashicorp/null".into(),
+        name: "null".into(),
+        binary: setup.null.to_path_buf(),
+    };
+    let floor = Workdir::accounted(setup.terraform, &[null_override()])?;
     floor.write_config(&configs::null_floor(n))?;
+    let matched = Workdir::accounted(setup.terraform, &[null_override()])?;
 
     let mut point = ScalePoint {
         n,
         reps,
         ..ScalePoint::default()
     };
-    for _ in 0..reps {
+    for rep in 0..reps {
         cycle(&ours, &mut point.ours, Some(setup.emulator))?;
         cycle(&floor, &mut point.floor, None)?;
+        if rep == 0 {
+            // Sized from the first runs: the difference in state bytes per object.
+            let gap =
+                state_per_object(&point.ours, n).saturating_sub(state_per_object(&point.floor, n));
+            point.matched_pad = gap.saturating_sub(PAD_OVERHEAD);
+            matched.write_config(&configs::null_floor_padded(n, point.matched_pad))?;
+        }
+        cycle(&matched, &mut point.matched, None)?;
     }
     Ok(point)
 }

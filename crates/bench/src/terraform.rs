@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::accounting;
 use crate::procfs::{children_cpu_seconds, PeakWatcher};
 
 /// A provider Terraform should load from a local binary instead of a registry.
@@ -26,7 +27,8 @@ pub(crate) struct Run {
     pub(crate) wall: Duration,
     /// Largest `VmHWM` of any provider process the command started, in bytes.
     pub(crate) provider_peak: u64,
-    /// CPU seconds of the provider processes.
+    /// CPU seconds of the provider processes: exact for a [`Workdir::accounted`] directory,
+    /// otherwise sampled (missing up to one sampling period per process).
     pub(crate) provider_cpu: f64,
     /// CPU seconds of terraform and everything it started (providers included).
     pub(crate) total_cpu: f64,
@@ -37,6 +39,8 @@ pub(crate) struct Workdir {
     dir: tempfile::TempDir,
     terraform: PathBuf,
     env: Vec<(String, String)>,
+    /// Where the providers' wrappers record their CPU time, when they are wrapped.
+    cpu_records: Option<PathBuf>,
 }
 
 /// Command-name prefix of provider processes (`/proc/<pid>/stat` keeps 15 bytes).
@@ -46,6 +50,16 @@ impl Workdir {
     /// A fresh directory whose `dev_overrides` serve `overrides`, each from its own folder
     /// holding one `terraform-provider-<name>` link to the binary.
     pub(crate) fn new(terraform: &Path, overrides: &[Override]) -> Result<Workdir, String> {
+        Workdir::create(terraform, overrides, false)
+    }
+
+    /// Like [`Workdir::new`], but each provider is started through a wrapper that records its
+    /// exact CPU time (see [`crate::accounting`]); costs a shell start per provider process.
+    pub(crate) fn accounted(terraform: &Path, overrides: &[Override]) -> Result<Workdir, String> {
+        Workdir::create(terraform, overrides, true)
+    }
+
+    fn create(terraform: &Path, overrides: &[Override], wrap: bool) -> Result<Workdir, String> {
         let dir = tempfile::Builder::new()
             .prefix("acp-bench-")
             .tempdir()
@@ -57,11 +71,12 @@ impl Workdir {
             std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
             let binary = std::fs::canonicalize(&o.binary)
                 .map_err(|e| format!("{}: {e}", o.binary.display()))?;
-            std::os::unix::fs::symlink(
-                binary,
-                folder.join(format!("terraform-provider-{}", o.name)),
-            )
-            .map_err(|e| e.to_string())?;
+            let installed = folder.join(format!("terraform-provider-{}", o.name));
+            if wrap {
+                accounting::write_wrapper(&installed, &binary, &dir.path().join("cpu"))?;
+            } else {
+                std::os::unix::fs::symlink(binary, installed).map_err(|e| e.to_string())?;
+            }
             lines += &format!("    \"{}\" = \"{}\"\n", o.source, folder.display());
             required += &format!("    {} = {{ source = \"{}\" }}\n", o.name, o.source);
         }
@@ -69,11 +84,18 @@ impl Workdir {
         required += "  }\n}\n\n";
         std::fs::write(dir.path().join("cli.tfrc"), lines).map_err(|e| e.to_string())?;
         std::fs::write(dir.path().join("providers.tf"), required).map_err(|e| e.to_string())?;
+        let cpu_records = wrap.then(|| dir.path().join("cpu"));
         Ok(Workdir {
             dir,
             terraform: terraform.to_path_buf(),
             env: Vec::new(),
+            cpu_records,
         })
+    }
+
+    /// Size of the state file Terraform keeps in this directory, in bytes (0 before any apply).
+    pub(crate) fn state_bytes(&self) -> u64 {
+        std::fs::metadata(self.dir.path().join("terraform.tfstate")).map_or(0, |m| m.len())
     }
 
     /// Sets an environment variable for every command run here.
@@ -104,6 +126,9 @@ impl Workdir {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
+        if let Some(records) = &self.cpu_records {
+            accounting::take_recorded_cpu(records)?;
+        }
         let cpu_before = children_cpu_seconds();
         let started = Instant::now();
         let child = cmd
@@ -112,7 +137,11 @@ impl Workdir {
         let watcher = PeakWatcher::start(child.id(), PROVIDER_COMM, Duration::from_millis(25));
         let output = child.wait_with_output().map_err(|e| e.to_string())?;
         let wall = started.elapsed();
-        let (provider_peak, provider_cpu) = watcher.finish();
+        let (provider_peak, sampled_cpu) = watcher.finish();
+        let provider_cpu = match &self.cpu_records {
+            Some(records) => accounting::take_recorded_cpu(records)?.0,
+            None => sampled_cpu,
+        };
         let total_cpu = children_cpu_seconds() - cpu_before;
         let code = output.status.code().unwrap_or(-1);
         if !accept.contains(&code) {

@@ -76,6 +76,8 @@ fn smoke_run_writes_a_report_and_one_verdict_per_target() {
     for heading in [
         "## 1. Plugin process",
         "## 2. Scale",
+        "### State size",
+        "matched floor",
         "## 3.",
         "## 4.",
         "## 5.",
