@@ -213,8 +213,11 @@ impl Resource<Platform> for WorkspaceSecretResource {
              and integration), each read and replaced as a whole, and the integration map also \
              holds the `acp_workspace_storage` settings. The provider re-reads a map and writes \
              it back while holding a lock on it, so secrets and storage applied in parallel do \
-             not overwrite each other. The lock only spans one provider process: a write made \
-             elsewhere at the same moment (web UI, another Terraform run) can still be lost.",
+             not overwrite each other, and a write the platform turns away (busy, rate \
+             limited) is repeated from a fresh read, so a key changed elsewhere meanwhile is \
+             kept. The platform offers no version check, so a write made elsewhere (web UI, \
+             another Terraform run) in the instant between the provider's read and its write \
+             can still be lost.",
             attributes,
         )
     }
