@@ -142,7 +142,14 @@ pub async fn map_error(
 /// A PUT that fails in a way worth repeating is never resent as it was: the whole cycle runs
 /// again from a fresh GET, so a key written outside Terraform while we waited to repeat (a 503
 /// with `Retry-After`, a conflict answered as 500) is kept. `change` therefore runs once per
-/// cycle, each time on the map as the platform holds it then.
+/// cycle, each time on the map as the platform holds it then. Two things make the repeat safe:
+///
+/// - The failed PUT may have been carried out (the answer was lost, or came too late). If the
+///   fresh map already shows every key our change set and none it removed, the write landed
+///   and is not made again; otherwise a create would find its own key and refuse it as
+///   someone else's.
+/// - The lock is released while waiting to repeat, so the other writers of the map are not
+///   held up by one write's backoff (they are likely to meet the same trouble and wait too).
 pub async fn update_map<T>(
     platform: &Platform,
     workspace: &str,
@@ -151,11 +158,12 @@ pub async fn update_map<T>(
     mut change: impl FnMut(&mut SecretMap) -> DiagResult<T>,
 ) -> DiagResult<T> {
     let lock = platform.map_locks().lock_for(workspace, kind);
-    let _guard = lock.lock().await;
-
+    // What the previous cycle read, wrote and returned, while its PUT's fate is unknown.
+    let mut unsure: Option<(SecretMap, SecretMap, T)> = None;
     let mut attempt = 0;
     loop {
         attempt += 1;
+        let guard = lock.lock().await;
         let current = match get_map(platform, workspace, kind).await {
             Ok(map) => map,
             Err(e) => {
@@ -164,6 +172,16 @@ pub async fn update_map<T>(
                     .into())
             }
         };
+        if let Some((before, written, result)) = unsure.take() {
+            if landed(&current, &before, &written) {
+                tracing::info!(
+                    workspace,
+                    map = kind.as_str(),
+                    "an earlier write whose answer was lost had been carried out"
+                );
+                return Ok(result);
+            }
+        }
 
         let mut updated = current.clone();
         let result = change(&mut updated)?;
@@ -190,25 +208,38 @@ pub async fn update_map<T>(
             }
             Err(e) => e,
         };
-        match platform.client().repeat_delay(attempt, &error) {
-            Some(delay) => {
-                tracing::warn!(
-                    workspace,
-                    map = kind.as_str(),
-                    attempt,
-                    delay_ms = delay.as_millis() as u64,
-                    reason = %error,
-                    "secret map write failed; reading the map again before repeating it"
-                );
-                tokio::time::sleep(delay).await;
-            }
-            None => {
-                return Err(map_error(platform, action, workspace, kind, &error)
-                    .await
-                    .into())
-            }
-        }
+        let Some(delay) = platform.client().repeat_delay(attempt, &error) else {
+            return Err(map_error(platform, action, workspace, kind, &error)
+                .await
+                .into());
+        };
+        tracing::warn!(
+            workspace,
+            map = kind.as_str(),
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            reason = %error,
+            "secret map write failed; reading the map again before repeating it"
+        );
+        unsure = Some((current, updated, result));
+        drop(guard);
+        tokio::time::sleep(delay).await;
     }
+}
+
+/// True when `now` holds the outcome of writing `written` over `before`: every key the write
+/// set or changed has the written value and every key it removed is absent. Keys the write did
+/// not touch may differ (someone else may have changed them since).
+fn landed(now: &SecretMap, before: &SecretMap, written: &SecretMap) -> bool {
+    let set = written
+        .iter()
+        .filter(|(key, value)| before.get(*key) != Some(value))
+        .all(|(key, value)| now.get(key) == Some(value));
+    let removed = before
+        .keys()
+        .filter(|key| !written.contains_key(*key))
+        .all(|key| !now.contains_key(key));
+    set && removed
 }
 
 #[cfg(test)]
@@ -223,6 +254,38 @@ mod tests {
             emulator.admin_token().to_string(),
         );
         Platform::new(Client::new(config).expect("client"))
+    }
+
+    #[test]
+    fn a_write_has_landed_when_its_own_keys_show_it() {
+        let map = |pairs: &[(&str, &str)]| -> SecretMap {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let before = map(&[("KEEP", "1"), ("GONE", "x")]);
+        let written = map(&[("KEEP", "1"), ("NEW", "v")]);
+        assert!(landed(&written, &before, &written));
+        // Someone else changed a key our write did not touch: still ours.
+        assert!(landed(
+            &map(&[("KEEP", "2"), ("NEW", "v")]),
+            &before,
+            &written
+        ));
+        assert!(!landed(&before, &before, &written), "nothing landed");
+        assert!(
+            !landed(&map(&[("KEEP", "1"), ("NEW", "other")]), &before, &written),
+            "our key holds someone else's value"
+        );
+        assert!(
+            !landed(
+                &map(&[("KEEP", "1"), ("NEW", "v"), ("GONE", "x")]),
+                &before,
+                &written
+            ),
+            "the removed key is still there"
+        );
     }
 
     #[test]
@@ -269,6 +332,56 @@ mod tests {
             );
         }
         assert_eq!(map.get("SET_IN_UI").map(String::as_str), Some("keep"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writers_of_one_map_wait_out_a_busy_platform_side_by_side() {
+        use acp_emulator::{FaultAction, FaultPlan, FaultRule};
+
+        let emulator = Emulator::start(Config::default()).expect("emulator");
+        let state = emulator.state();
+        assert!(state.create_project("team", None));
+        // Every PUT is turned away with `Retry-After: 1`, so each write waits 1 s four times
+        // (the client's default max_retries) and then fails.
+        let busy = FaultRule {
+            action: FaultAction::Status {
+                status: 503,
+                retry_after: Some(1),
+                body: true,
+            },
+            ..FaultRule::status(503)
+        };
+        state.set_faults(FaultPlan::new(vec![busy
+            .route("/api/projects/*/integration-secrets")
+            .method("PUT")]));
+        let platform = Arc::new(platform_for(&emulator));
+
+        let started = std::time::Instant::now();
+        let writers = (0..3).map(|i| {
+            let platform = platform.clone();
+            tokio::spawn(async move {
+                update_map(&platform, "team", MapKind::Integration, "test", |map| {
+                    map.insert(format!("KEY_{i}"), "v".into());
+                    Ok(())
+                })
+                .await
+            })
+        });
+        for writer in futures_util::future::join_all(writers).await {
+            assert!(writer.expect("task").is_err());
+        }
+        // Holding the lock through each wait would take 3 x 4 s; waiting side by side takes
+        // one write's 4 s plus the calls.
+        let took = started.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(8),
+            "writers waited one after another: {took:?}"
+        );
+        assert_eq!(
+            state.request_counts()["PUT /api/projects/{project}/integration-secrets"],
+            15,
+            "each writer tried once and repeated four times"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

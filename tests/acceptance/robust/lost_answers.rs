@@ -99,3 +99,59 @@ fn api_key_whose_create_answer_was_lost_is_replaced_once_with_a_warning() {
     );
     h.assert_empty_plan();
 }
+
+/// A secret's and a storage's first write reach the platform but the answer is lost (the
+/// connection closes after the handler ran, or the answer comes after the client gave up).
+/// Repeating the write from a fresh read finds the provider's own keys there: the create must
+/// recognise them as its own, not refuse them as set outside Terraform.
+#[test]
+fn secret_and_storage_whose_write_answer_was_lost_are_recognised() {
+    for (label, rule, timeout) in [
+        ("closed", FaultRule::process_then_close(), None),
+        ("late", FaultRule::late(Duration::from_secs(3)), Some("1s")),
+    ] {
+        for (resource, body) in [
+            (
+                "acp_workspace_secret.gh",
+                "resource \"acp_workspace_secret\" \"gh\" {\n  workspace = \"WS\"\n  \
+                 name = \"GITHUB_TOKEN\"\n  value = \"ghp_lost\"\n}\n",
+            ),
+            (
+                "acp_workspace_storage.s3",
+                "resource \"acp_workspace_storage\" \"s3\" {\n  workspace = \"WS\"\n  \
+                 endpoint = \"https://s3.example.com\"\n  bucket = \"lost-answers\"\n  \
+                 access_key = \"AKIALOST\"\n  secret_key = \"lost-secret\"\n}\n",
+            ),
+        ] {
+            let mut h = Harness::new(&format!("lost-map-{label}"));
+            if let Some(t) = timeout {
+                h.env("ACP_REQUEST_TIMEOUT", t);
+            }
+            let state = h.emulator.state();
+            assert!(state.create_project(WS, Some(USERNAME)));
+            assert!(state.set_integration_secret(WS, "SET_IN_UI", "keep"));
+            h.write_config(&body.replace("\"WS\"", &format!("\"{WS}\"")));
+            state.set_faults(
+                FaultPlan::new(vec![rule
+                    .clone()
+                    .route("/api/projects/*/integration-secrets")
+                    .method("PUT")
+                    .count(1)])
+                .with_seed(1),
+            );
+            h.apply();
+            assert_fired(&h);
+            let map = state.integration_secrets(WS);
+            assert_eq!(
+                map.get("SET_IN_UI").map(String::as_str),
+                Some("keep"),
+                "{label} {resource}"
+            );
+            assert!(
+                !h.state_values(resource).is_null(),
+                "{label} {resource} is in the state"
+            );
+            h.assert_empty_plan();
+        }
+    }
+}
