@@ -7,6 +7,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+# Cargo puts binaries under CARGO_TARGET_DIR when it is set, as the Makefile's build does.
+bin="${CARGO_TARGET_DIR:-target}/release"
 
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
 echo "==> building terraform-provider-acp $version and the emulator (release; the first build takes minutes)"
@@ -30,7 +32,7 @@ trap cleanup EXIT
 
 echo "==> starting the ACP emulator"
 token="demo-admin-token-$RANDOM$RANDOM"
-target/release/acp-emulator --listen 127.0.0.1:0 --token "$token" --terminating-seconds 1 \
+"$bin/acp-emulator" --listen 127.0.0.1:0 --token "$token" --terminating-seconds 1 \
     >"$work/emulator.url" 2>"$work/emulator.log" &
 emulator_pid=$!
 for _ in $(seq 50); do
@@ -44,7 +46,7 @@ echo "    emulator serving on $endpoint"
 echo "==> installing the provider into a local plugin directory"
 plugins="$work/plugins/registry.terraform.io/ambient-code/acp/$version/linux_amd64"
 mkdir -p "$plugins"
-cp target/release/terraform-provider-acp "$plugins/terraform-provider-acp_v$version"
+cp "$bin/terraform-provider-acp" "$plugins/terraform-provider-acp_v$version"
 
 cp examples/demo/*.tf "$work/"
 cd "$work"
