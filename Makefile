@@ -36,7 +36,7 @@ docs:
 release-local:
 	scripts/release-local.sh
 
-# Benchmarks against the Go plugin framework and the Terraform floor: about 15 minutes; writes
+# Benchmarks against the Go plugin framework and the Terraform floor: 7 to 15 minutes; writes
 # bench/results/<date>.md and .svg and prints one verdict per target (see bench/README.md).
 bench:
 	cargo build --release --locked -p terraform-provider-acp -p acp-emulator -p acp-bench

@@ -38,6 +38,9 @@ use emulator::EmulatorProcess;
 use plugin_bench::Contender;
 
 fn main() -> ExitCode {
+    if let Some(code) = accounting::run_as_wrapper() {
+        std::process::exit(code);
+    }
     let args = match Args::parse(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(message) => {

@@ -188,8 +188,9 @@ fn scale_tables(out: &mut String, m: &Measurements, chart: &str) {
         "\n## 2. Scale\n\nOurs: the ACP provider against the emulator, a mix per workspace of \
          the workspace, 2 shares, 4 secrets, storage and 2 API keys. Floor: the same number of \
          `null_resource` objects (terraform-provider-null 2.1.2), run alternately with ours. \
-         Wall time in seconds, median (min–max); peak is the largest `VmHWM` of any provider \
-         process Terraform started during the command (processes found every 100 ms, sampled every 25 ms).\n"
+         Wall time in seconds, median (min–max); peak is the largest peak resident set of any \
+         provider process Terraform started during the command, as the kernel accounted it \
+         when the process was reaped.\n"
     );
     let _ = writeln!(
         out,
@@ -216,7 +217,7 @@ fn scale_tables(out: &mut String, m: &Measurements, chart: &str) {
         out,
         "\n### Where the time goes\n\nCPU seconds per command, median: Terraform core (terraform's \
          processes minus the providers'), the provider processes (exact: each provider runs under \
-         a wrapper that records the CPU time of the process it reaped) and the emulator (ours \
+         a wrapper that records the kernel's account of the process it reaped) and the emulator (ours \
          only).\n\n| \
          command | N | ours: core | ours: provider | ours: emulator | floor: core | floor: \
          provider |\n|---|---|---|---|---|---|---|"

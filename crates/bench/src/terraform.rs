@@ -28,7 +28,8 @@ pub(crate) struct Run {
     /// Largest `VmHWM` of any provider process the command started, in bytes.
     pub(crate) provider_peak: u64,
     /// CPU seconds of the provider processes: exact for a [`Workdir::accounted`] directory,
-    /// otherwise sampled (missing up to one sampling period per process).
+    /// otherwise sampled (missing up to one sampling period per process). The peak is exact
+    /// in the same way.
     pub(crate) provider_cpu: f64,
     /// CPU seconds of terraform and everything it started (providers included).
     pub(crate) total_cpu: f64,
@@ -39,8 +40,8 @@ pub(crate) struct Workdir {
     dir: tempfile::TempDir,
     terraform: PathBuf,
     env: Vec<(String, String)>,
-    /// Where the providers' wrappers record their CPU time, when they are wrapped.
-    cpu_records: Option<PathBuf>,
+    /// Where the providers' wrappers record their accounts, when they are wrapped.
+    records: Option<PathBuf>,
 }
 
 /// Command-name prefix of provider processes (`/proc/<pid>/stat` keeps 15 bytes).
@@ -54,7 +55,8 @@ impl Workdir {
     }
 
     /// Like [`Workdir::new`], but each provider is started through a wrapper that records its
-    /// exact CPU time (see [`crate::accounting`]); costs a shell start per provider process.
+    /// exact CPU time and peak memory (see [`crate::accounting`]); costs one extra process
+    /// start per provider process.
     pub(crate) fn accounted(terraform: &Path, overrides: &[Override]) -> Result<Workdir, String> {
         Workdir::create(terraform, overrides, true)
     }
@@ -64,6 +66,7 @@ impl Workdir {
             .prefix("acp-bench-")
             .tempdir()
             .map_err(|e| e.to_string())?;
+        let mut wrapped = None;
         let mut lines = String::from("provider_installation {\n  dev_overrides {\n");
         let mut required = String::from("terraform {\n  required_providers {\n");
         for o in overrides {
@@ -72,11 +75,15 @@ impl Workdir {
             let binary = std::fs::canonicalize(&o.binary)
                 .map_err(|e| format!("{}: {e}", o.binary.display()))?;
             let installed = folder.join(format!("terraform-provider-{}", o.name));
-            if wrap {
-                accounting::write_wrapper(&installed, &binary, &dir.path().join("cpu"))?;
+            let target = if wrap {
+                // acp-bench acts as the wrapper when started under a provider's name with
+                // the environment `run` gives terraform (see crate::accounting).
+                wrapped = Some(binary);
+                std::env::current_exe().map_err(|e| e.to_string())?
             } else {
-                std::os::unix::fs::symlink(binary, installed).map_err(|e| e.to_string())?;
-            }
+                binary
+            };
+            std::os::unix::fs::symlink(target, installed).map_err(|e| e.to_string())?;
             lines += &format!("    \"{}\" = \"{}\"\n", o.source, folder.display());
             required += &format!("    {} = {{ source = \"{}\" }}\n", o.name, o.source);
         }
@@ -84,12 +91,20 @@ impl Workdir {
         required += "  }\n}\n\n";
         std::fs::write(dir.path().join("cli.tfrc"), lines).map_err(|e| e.to_string())?;
         std::fs::write(dir.path().join("providers.tf"), required).map_err(|e| e.to_string())?;
-        let cpu_records = wrap.then(|| dir.path().join("cpu"));
+        let mut env = Vec::new();
+        let mut records = None;
+        if let Some(real) = wrapped {
+            let dir = dir.path().join("accounts");
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            env.push((accounting::WRAPPED.to_string(), real.display().to_string()));
+            env.push((accounting::RECORDS.to_string(), dir.display().to_string()));
+            records = Some(dir);
+        }
         Ok(Workdir {
             dir,
             terraform: terraform.to_path_buf(),
-            env: Vec::new(),
-            cpu_records,
+            env,
+            records,
         })
     }
 
@@ -126,8 +141,8 @@ impl Workdir {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        if let Some(records) = &self.cpu_records {
-            accounting::take_recorded_cpu(records)?;
+        if let Some(records) = &self.records {
+            accounting::take_accounts(records)?;
         }
         let cpu_before = children_cpu_seconds();
         let started = Instant::now();
@@ -137,10 +152,21 @@ impl Workdir {
         let watcher = PeakWatcher::start(child.id(), PROVIDER_COMM, Duration::from_millis(25));
         let output = child.wait_with_output().map_err(|e| e.to_string())?;
         let wall = started.elapsed();
-        let (provider_peak, sampled_cpu) = watcher.finish();
-        let provider_cpu = match &self.cpu_records {
-            Some(records) => accounting::take_recorded_cpu(records)?.0,
-            None => sampled_cpu,
+        let (sampled_peak, sampled_cpu) = watcher.finish();
+        let (provider_peak, provider_cpu) = match &self.records {
+            Some(records) => {
+                let accounts = accounting::take_accounts(records)?;
+                if accounts.is_empty() {
+                    return Err(format!(
+                        "terraform {args:?} started no provider that reported its account"
+                    ));
+                }
+                (
+                    accounts.iter().map(|a| a.peak_bytes).max().unwrap_or(0),
+                    accounts.iter().map(|a| a.cpu_seconds).sum(),
+                )
+            }
+            None => (sampled_peak, sampled_cpu),
         };
         let total_cpu = children_cpu_seconds() - cpu_before;
         let code = output.status.code().unwrap_or(-1);
