@@ -79,6 +79,13 @@ pub fn check_secret_name(name: &str) -> Result<(), String> {
             name.len()
         ));
     }
+    // Kubernetes keeps Secret keys usable as file names in a volume, so it refuses the names
+    // of the current and parent directory and anything starting with "..".
+    if name == "." || name.starts_with("..") {
+        return Err(
+            "Must not be \".\" or start with \"..\" (Kubernetes Secret key rules).".to_string(),
+        );
+    }
     Ok(())
 }
 
@@ -193,7 +200,8 @@ impl Resource<Platform> for WorkspaceSecretResource {
                 })
                 .description(
                     "The key, exposed to agent sessions as an environment variable of that \
-                     name: letters, digits, `-`, `.` and `_`, at most 253 characters. \
+                     name: letters, digits, `-`, `.` and `_`, at most 253 characters, not \
+                     `.` and not starting with `..`. \
                      `ANTHROPIC_API_KEY`, `GOOGLE_API_KEY` and `GEMINI_API_KEY` go to the \
                      runner secret, every other name to the integration secret. \
                      `STORAGE_MODE` and `S3_*` are refused: use `acp_workspace_storage`. \
@@ -393,7 +401,20 @@ mod tests {
         for good in ["GITHUB_TOKEN", "a.b-c_d", "9", &"K".repeat(253)] {
             assert!(check_secret_name(good).is_ok(), "{good} should be accepted");
         }
-        for bad in ["", "WITH SPACE", "a/b", "ключ", "a=b", &"K".repeat(254)] {
+        for good in [".env", "a..b"] {
+            assert!(check_secret_name(good).is_ok(), "{good} should be accepted");
+        }
+        for bad in [
+            "",
+            "WITH SPACE",
+            "a/b",
+            "ключ",
+            "a=b",
+            &"K".repeat(254),
+            ".",
+            "..",
+            "..foo",
+        ] {
             assert!(check_secret_name(bad).is_err(), "{bad} should be refused");
         }
     }

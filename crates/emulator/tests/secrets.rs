@@ -103,6 +103,15 @@ async fn invalid_kubernetes_keys_fail_with_500() {
     api.put(INTEGRATION, ADMIN, r#"{"data":{"bad/key":"x"}}"#)
         .await
         .expect_error(500, "Failed to update integration secrets");
+    for dots in [".", "..", "..data"] {
+        api.put(
+            INTEGRATION,
+            ADMIN,
+            &format!(r#"{{"data":{{"{dots}":"x"}}}}"#),
+        )
+        .await
+        .expect_error(500, "Failed to update integration secrets");
+    }
     let long = format!(r#"{{"data":{{"{}":"x"}}}}"#, "K".repeat(254));
     api.put(INTEGRATION, ADMIN, &long)
         .await

@@ -74,6 +74,8 @@ fn refused_cases() -> Vec<(String, &'static str, &'static str, String)> {
             lit("S3_BUCKET"),
             lit("STORAGE_MODE"),
             lit("ÄPI"),
+            lit(".."),
+            lit("..data"),
         ],
     );
     add("acp_workspace_secret", "workspace", vec![long(64)]);

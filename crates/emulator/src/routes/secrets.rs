@@ -172,6 +172,9 @@ fn valid_secret_data(data: &BTreeMap<String, String>) -> bool {
             && k.len() <= 253
             && k.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+            // Kubernetes also refuses "." and names starting with "..".
+            && k != "."
+            && !k.starts_with("..")
     };
     let size: usize = data.iter().map(|(k, v)| k.len() + v.len()).sum();
     data.keys().all(|k| key_ok(k)) && size <= MAX_SECRET_BYTES
