@@ -48,9 +48,11 @@ pub async fn needs_role(
         Some(_) if err.status() == Some(500) => {
             let mut diag = api_error(action, err);
             diag.detail.push_str(&format!(
-                " This needs the {required} role on workspace {workspace:?}. The platform \
-                 fails this way when the token's user holds only the edit role (which it also \
-                 reports as admin); use a token whose user has the {required} role there."
+                " This needs the {required} role on workspace {workspace:?}. If the token's \
+                 user holds only the edit role (which the platform also reports as admin), \
+                 that is the cause: use a token whose user has the {required} role there. \
+                 Otherwise the platform failed on its own (for example a secret map over its \
+                 1 MiB limit), and its answer above is all it said."
             ));
             diag
         }
