@@ -149,8 +149,9 @@ impl Provider for AcpProvider {
                     }),
                 Attribute::number(MAX_RETRIES.name)
                     .description(
-                        "How many times a failed idempotent call (connection error, 429, 502, \
-                         503, 504) is retried with jittered backoff. Default 4. Environment: \
+                        "How many times a failed idempotent call (connection error, timeout, \
+                         429, 502, 503, 504) is retried with jittered backoff; each attempt may \
+                         take up to `request_timeout`. Default 4. Environment: \
                          `ACP_MAX_RETRIES`.",
                     )
                     .validator(IntBetween { min: 0, max: 20 }),
