@@ -336,22 +336,14 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn writers_of_one_map_wait_out_a_busy_platform_side_by_side() {
-        use acp_emulator::{FaultAction, FaultPlan, FaultRule};
+        use acp_emulator::{FaultPlan, FaultRule};
 
         let emulator = Emulator::start(Config::default()).expect("emulator");
         let state = emulator.state();
         assert!(state.create_project("team", None));
         // Every PUT is turned away with `Retry-After: 1`, so each write waits 1 s four times
         // (the client's default max_retries) and then fails.
-        let busy = FaultRule {
-            action: FaultAction::Status {
-                status: 503,
-                retry_after: Some(1),
-                body: true,
-            },
-            ..FaultRule::status(503)
-        };
-        state.set_faults(FaultPlan::new(vec![busy
+        state.set_faults(FaultPlan::new(vec![FaultRule::status_retry_after(503, 1)
             .route("/api/projects/*/integration-secrets")
             .method("PUT")]));
         let platform = Arc::new(platform_for(&emulator));

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use acp_emulator::{FaultAction, FaultPlan, FaultRule};
+use acp_emulator::{FaultPlan, FaultRule};
 
 use crate::support::{Harness, USERNAME};
 
@@ -107,16 +107,8 @@ fn key_created_outside_while_a_create_waits_to_repeat_is_not_taken_over() {
 /// Arms a fault plan that answers the first PUT of an integration map with 503 and
 /// `Retry-After: 2`, the way a router does while the backend restarts.
 fn refuse_first_put_for_two_seconds(h: &Harness) {
-    let busy = FaultRule {
-        action: FaultAction::Status {
-            status: 503,
-            retry_after: Some(2),
-            body: true,
-        },
-        ..FaultRule::status(503)
-    };
     h.emulator.state().set_faults(
-        FaultPlan::new(vec![busy
+        FaultPlan::new(vec![FaultRule::status_retry_after(503, 2)
             .route("/api/projects/*/integration-secrets")
             .method("PUT")
             .count(1)])

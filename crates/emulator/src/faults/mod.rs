@@ -148,6 +148,16 @@ impl FaultRule {
         })
     }
 
+    /// Answers `status` with its usual body and `Retry-After: <seconds>`, as a router does
+    /// while the backend restarts (503) or a rate limiter does (429).
+    pub fn status_retry_after(status: u16, seconds: u64) -> FaultRule {
+        FaultRule::with_action(FaultAction::Status {
+            status,
+            retry_after: Some(seconds),
+            body: true,
+        })
+    }
+
     /// Answers 429 with the rate-limit body and, if given, `Retry-After: <seconds>`.
     pub fn rate_limited(retry_after: Option<u64>) -> FaultRule {
         FaultRule::with_action(FaultAction::Status {
