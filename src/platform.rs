@@ -198,7 +198,7 @@ pub fn api_error(action: &str, err: &Error) -> Diagnostic {
 
 /// The error and its sources, joined: reqwest's own message ("error sending request") hides
 /// the reason (refused connection, unknown certificate) in its sources.
-fn cause_chain(err: &Error) -> String {
+pub(crate) fn cause_chain(err: &Error) -> String {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
@@ -212,7 +212,7 @@ fn cause_chain(err: &Error) -> String {
     text
 }
 
-fn mentions_certificate(err: &Error) -> bool {
+pub(crate) fn mentions_certificate(err: &Error) -> bool {
     cause_chain(err)
         .to_ascii_lowercase()
         .contains("certificate")

@@ -15,6 +15,7 @@ use crate::framework::{
     Attribute, DataSource, DiagResult, Diagnostic, Diagnostics, Provider, Resource, Schema, Value,
 };
 use crate::platform::Platform;
+use crate::resilience::credentials::{self, CredentialProblem};
 use crate::resources;
 
 /// Default per-attempt timeout of a platform call.
@@ -89,6 +90,24 @@ fn client_setup_error(err: &acp_client::Error) -> Diagnostic {
         _ => &ENDPOINT,
     };
     setting_error(at_fault, "Invalid provider setting", &format!("{text}."))
+}
+
+/// The error for credentials the platform turned down when asked at configuration.
+fn credential_error(problem: CredentialProblem) -> Diagnostic {
+    match problem {
+        CredentialProblem::TokenRejected(said) => setting_error(
+            &TOKEN,
+            "The platform rejected the API token",
+            &format!("The platform answered 401 ({said}): the token is invalid or has expired."),
+        ),
+        CredentialProblem::CertificateRejected(cause) => setting_error(
+            &CA_CERT_PEM,
+            "The platform's TLS certificate was not accepted",
+            &format!(
+                "{cause}. If the platform uses a private CA, give its certificate in PEM form."
+            ),
+        ),
+    }
 }
 
 fn setting_error(s: &Setting, summary: &str, detail: &str) -> Diagnostic {
@@ -284,6 +303,9 @@ impl Provider for AcpProvider {
         );
         let client = acp_client::Client::new(client_config)
             .map_err(|e| Diagnostics::from(client_setup_error(&e)))?;
+        credentials::check(&client, request_timeout)
+            .await
+            .map_err(|problem| Diagnostics::from(credential_error(problem)))?;
         tracing::debug!(
             version = env!("CARGO_PKG_VERSION"),
             terraform_version,

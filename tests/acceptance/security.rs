@@ -145,32 +145,43 @@ fn a_wrong_token_fails_once_with_an_error_naming_the_setting() {
     h.emulator
         .state()
         .create_project("team-alpha", Some("alice@example.com"));
+    // Settings from the environment, with an empty provider block: without one Terraform
+    // 1.0 adds its own generic "requires explicit configuration" error to any failed
+    // configuration.
     h.write_config(
-        "resource \"acp_workspace_secret\" \"s\" {\n  workspace = \"team-alpha\"\n  name = \"X\"\n  value = \"y\"\n}\n",
+        "provider \"acp\" {}\n\
+         resource \"acp_workspace_secret\" \"s\" {\n  workspace = \"team-alpha\"\n  name = \"X\"\n  value = \"y\"\n}\n",
     );
     h.emulator.state().reset_request_counts();
+    // Even a plan that would need no platform call of its own learns at configuration that
+    // the token is no good, before anything is proposed.
     let (code, text) = h.plan();
-    assert_eq!(
-        code, 2,
-        "planning a new secret needs no platform call: {text}"
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("ACP_TOKEN") && text.contains("`token`"),
+        "{text}"
+    );
+    assert!(text.contains("rejected the API token"), "{text}");
+    assert!(
+        !text.contains("not-a-valid-token"),
+        "the token itself is never shown"
     );
     let out = h.run(&["apply", "-auto-approve", "-no-color"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("ACP_TOKEN") && stderr.contains("`token`"),
-        "{stderr}"
-    );
-    assert!(
-        !stderr.contains("not-a-valid-token"),
-        "the token itself is never shown"
-    );
+    assert_eq!(stderr.matches("Error: ").count(), 1, "{stderr}");
     let calls = h.emulator.state().total_requests();
-    assert!(
-        calls <= 3,
-        "no retry storm on 401: {calls} calls {:?}",
+    assert_eq!(
+        calls,
+        2,
+        "one credential check per command, nothing else: {:?}",
         h.emulator.state().request_counts()
     );
+    assert!(h
+        .emulator
+        .state()
+        .integration_secrets("team-alpha")
+        .is_empty());
 }
 
 #[test]
@@ -197,12 +208,15 @@ fn a_platform_behind_a_private_ca_is_trusted_only_through_ca_cert_pem() {
     assert!(h.emulator.url().starts_with("https://"));
     let workspace = "resource \"acp_workspace\" \"w\" {\n  name = \"tls-team\"\n}\n";
 
-    // Without the CA the certificate is refused, and nothing is created.
-    h.write_config(workspace);
+    // Without the CA the certificate is refused when the provider is configured, with one
+    // error that names the setting, and nothing is created.
+    h.write_config(&format!("provider \"acp\" {{}}\n{workspace}"));
     let out = h.run(&["apply", "-auto-approve", "-no-color"]);
     assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("certificate"), "{stderr}");
+    assert!(stderr.contains("ca_cert_pem"), "{stderr}");
+    assert_eq!(stderr.matches("Error: ").count(), 1, "{stderr}");
     assert!(h.emulator.state().is_empty());
 
     // With ca_cert_pem it works.

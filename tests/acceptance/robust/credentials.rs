@@ -19,16 +19,63 @@ fn wrong_token_names_the_setting_and_makes_few_calls() {
         out.contains("`token`") && out.contains("ACP_TOKEN"),
         "{out}"
     );
-    // Everything in the demo hangs off one workspace, whose refresh fails first; Terraform
-    // then skips its dependents, so the user sees a single error, not one per resource.
+    // The provider asks the platform about the token once, when it is configured, and stops
+    // there: one error for the whole run, not one per resource.
     assert_eq!(out.matches("Error: ").count(), 1, "{out}");
-    let total = h.emulator.state().total_requests();
-    // One refresh call per resource at most (8 resources), none repeated.
-    assert!(
-        total <= 8,
-        "a failed plan made {total} calls: {:?}",
-        h.emulator.state().request_counts()
+    let counts = h.emulator.state().request_counts();
+    assert_eq!(
+        counts.values().sum::<u64>(),
+        1,
+        "a failed plan made more than the one check: {counts:?}"
     );
+}
+
+/// Many workspaces that do not depend on each other: without the check at configuration each
+/// would fail on its own, once per workspace, each after its own call.
+#[test]
+fn wrong_token_gives_one_error_for_many_independent_workspaces() {
+    let mut h = Harness::new("wrong-token-many");
+    let state = h.emulator.state();
+    let workspaces: String = (0..12)
+        .map(|i| {
+            assert!(state.create_project(&format!("team-{i}"), Some(USERNAME)));
+            format!(
+                "resource \"acp_workspace_secret\" \"s{i}\" {{\n  workspace = \"team-{i}\"\n  \
+                 name = \"X\"\n  value = \"y\"\n}}\n\
+                 resource \"acp_workspace_share\" \"v{i}\" {{\n  workspace = \"team-{i}\"\n  \
+                 subject_type = \"group\"\n  subject_name = \"viewers\"\n  role = \"view\"\n}}\n"
+            )
+        })
+        .collect();
+    h.write_config(&format!("provider \"acp\" {{}}\n{workspaces}"));
+    h.apply();
+    h.env("ACP_TOKEN", "expired-or-wrong");
+    state.reset_request_counts();
+    for args in [
+        &["plan", "-no-color", "-input=false"][..],
+        &["apply", "-auto-approve", "-no-color", "-input=false"][..],
+        &["destroy", "-auto-approve", "-no-color", "-input=false"][..],
+    ] {
+        let out = h.run(args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{args:?}: {text}");
+        assert_eq!(text.matches("Error: ").count(), 1, "{args:?}: {text}");
+        assert!(
+            text.contains("`token`") && text.contains("ACP_TOKEN"),
+            "{text}"
+        );
+    }
+    let counts = state.request_counts();
+    assert_eq!(
+        counts.values().sum::<u64>(),
+        3,
+        "one check per command and nothing else: {counts:?}"
+    );
+    assert_eq!(state.project_names().len(), 12, "nothing was touched");
 }
 
 #[test]
