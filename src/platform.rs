@@ -165,6 +165,13 @@ pub fn api_error(action: &str, err: &Error) -> Diagnostic {
             "The platform rejected the API token ({cause}). Check `token` in the provider block \
              or the ACP_TOKEN environment variable; the token may have expired."
         ),
+        // A router or proxy that does not know the path, not the platform saying "no such
+        // object": the endpoint points somewhere else than the backend API.
+        Some(404) if !err.is_not_found() => format!(
+            "The answer did not come from the ACP backend API (HTTP 404: {cause}). Check \
+             `endpoint` in the provider block or ACP_ENDPOINT: it is the backend's base URL, \
+             without `/api`."
+        ),
         Some(403) => format!(
             "The platform refused the request ({cause}). The token's user needs the admin role \
              on the workspace for this operation (view is enough only for data sources)."

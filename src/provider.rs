@@ -100,6 +100,14 @@ fn credential_error(problem: CredentialProblem) -> Diagnostic {
             "The platform rejected the API token",
             &format!("The platform answered 401 ({said}): the token is invalid or has expired."),
         ),
+        CredentialProblem::NotTheApi(said) => setting_error(
+            &ENDPOINT,
+            "The endpoint does not answer like the ACP backend API",
+            &format!(
+                "A route every ACP backend serves answered 404 ({said}). The endpoint is the \
+                 backend's base URL, without `/api`."
+            ),
+        ),
         CredentialProblem::CertificateRejected(cause) => setting_error(
             &CA_CERT_PEM,
             "The platform's TLS certificate was not accepted",

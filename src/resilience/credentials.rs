@@ -7,6 +7,9 @@
 //! the token is expired or invalid, whereas a valid token gets 403 (no access to that name)
 //! or 200. The answer has no side effects and is cached by nobody that matters.
 //!
+//! The same question tells a wrong endpoint: every backend serves that route, so a 404 that
+//! is not the platform's own JSON error comes from something else (a router, a proxy).
+//!
 //! Only a definite verdict stops the run. A slow, failing or odd answer is no evidence
 //! against the credentials, so configuration carries on and each operation meets the problem
 //! with its own retries, as it would without the check.
@@ -28,6 +31,9 @@ pub enum CredentialProblem {
     TokenRejected(String),
     /// The TLS handshake failed on the platform's certificate.
     CertificateRejected(String),
+    /// Something other than the backend API answered: the route every backend serves was
+    /// unknown there (a plain 404 from a router or a proxy's page).
+    NotTheApi(String),
 }
 
 /// Asks the platform once, within `request_timeout` and at most [`PROBE_LIMIT`].
@@ -54,6 +60,10 @@ fn verdict(err: &Error) -> Result<(), CredentialProblem> {
             crate::platform::cause_chain(err),
         ));
     }
+    if err.status() == Some(404) && !err.is_not_found() {
+        let said = err.api_message().unwrap_or("404").to_string();
+        return Err(CredentialProblem::NotTheApi(said));
+    }
     // 403 is the expected answer for a valid token; anything else is no verdict.
     tracing::debug!(error = %err, "credential check inconclusive; carrying on");
     Ok(())
@@ -69,6 +79,7 @@ mod tests {
             message: message.into(),
             operation: "check access".into(),
             retry_after: None,
+            from_platform: true,
         }
     }
 
@@ -81,5 +92,17 @@ mod tests {
         for status in [403, 404, 429, 500, 502, 503] {
             assert!(verdict(&api(status, "x")).is_ok(), "{status}");
         }
+    }
+
+    #[test]
+    fn a_404_that_is_not_the_platforms_means_a_wrong_endpoint() {
+        let mut router = api(404, "404 page not found");
+        if let Error::Api { from_platform, .. } = &mut router {
+            *from_platform = false;
+        }
+        assert!(matches!(
+            verdict(&router),
+            Err(CredentialProblem::NotTheApi(m)) if m == "404 page not found"
+        ));
     }
 }

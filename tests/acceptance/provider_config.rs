@@ -120,3 +120,34 @@ fn a_storage_endpoint_with_surrounding_white_space_is_refused_at_plan() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("Invalid value for endpoint"), "{text}");
 }
+
+/// An endpoint with an extra `/api` reaches a router that answers every path with a plain
+/// "404 page not found". That must never read as "every object was deleted": the run fails
+/// with one error about `endpoint`, and the state keeps every object.
+#[test]
+fn an_endpoint_that_is_not_the_api_fails_and_leaves_the_state_alone() {
+    let mut h = Harness::new("cfg-wrong-path");
+    crate::robust::team::write_demo(&h);
+    h.apply();
+    let state_file = h.dir.path().join("terraform.tfstate");
+    let before = std::fs::read_to_string(&state_file).expect("state");
+    let right = h.emulator.url();
+    h.env("ACP_ENDPOINT", &format!("{right}/api"));
+    for args in [
+        &["plan", "-no-color"][..],
+        &["apply", "-auto-approve", "-no-color"][..],
+        &["destroy", "-auto-approve", "-no-color"][..],
+    ] {
+        let stderr = stderr_of(&h, args);
+        assert!(
+            stderr.contains("`endpoint`") && stderr.contains("ACP_ENDPOINT"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(stderr.matches("Error: ").count(), 1, "{args:?}: {stderr}");
+    }
+    let after = std::fs::read_to_string(&state_file).expect("state");
+    assert_eq!(before, after, "the state was rewritten");
+    assert_eq!(h.emulator.state().project_names(), ["team-payments"]);
+    h.env("ACP_ENDPOINT", &right);
+    h.assert_empty_plan();
+}

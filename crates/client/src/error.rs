@@ -27,6 +27,9 @@ pub enum Error {
         /// How long the platform asked us to wait before trying again
         /// (`Retry-After` header or `retry_after` body field), if it said.
         retry_after: Option<Duration>,
+        /// The body was the platform's own `{"error": ...}` JSON, not a router's plain
+        /// "404 page not found", a proxy's HTML page or nothing.
+        from_platform: bool,
     },
 
     /// The request could not be sent or the response not read.
@@ -86,9 +89,20 @@ impl Error {
         }
     }
 
-    /// The platform answered 404.
+    /// The platform itself answered 404, with its `{"error": ...}` body.
+    ///
+    /// A 404 in any other form comes from a router or proxy that does not know the path (an
+    /// endpoint with an extra `/api`, the UI's host): it says nothing about the object, and
+    /// taking it for "gone" would make Terraform forget objects that still exist.
     pub fn is_not_found(&self) -> bool {
-        self.api_status() == Some(404)
+        matches!(
+            self,
+            Error::Api {
+                status: 404,
+                from_platform: true,
+                ..
+            }
+        )
     }
 
     /// The platform answered 409 (e.g. the project already exists).

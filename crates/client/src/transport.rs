@@ -336,9 +336,13 @@ impl Transport {
         struct ErrorBody {
             error: String,
         }
-        let message = match serde_json::from_slice::<ErrorBody>(&answer.body) {
-            Ok(body) if !body.error.is_empty() => redact(&body.error, self.token.expose_secret()),
-            _ => {
+        let platform_body = serde_json::from_slice::<ErrorBody>(&answer.body)
+            .ok()
+            .filter(|body| !body.error.is_empty());
+        let from_platform = platform_body.is_some();
+        let message = match platform_body {
+            Some(body) => redact(&body.error, self.token.expose_secret()),
+            None => {
                 let excerpt = snippet(&answer.body, self.token.expose_secret());
                 if excerpt.is_empty() {
                     let reason = answer.status.canonical_reason().unwrap_or("no reason");
@@ -353,6 +357,7 @@ impl Transport {
             message,
             operation: call.operation.clone(),
             retry_after,
+            from_platform,
         }
     }
 

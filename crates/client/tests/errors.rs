@@ -83,16 +83,21 @@ async fn empty_error_body_still_names_the_status() {
 }
 
 #[tokio::test]
-async fn gin_plain_text_404_is_not_found() {
-    let error = get_error(Canned {
-        status: 404,
-        headers: vec![("content-type", "text/plain".into())],
-        body: "404 page not found".into(),
-    })
-    .await;
-
+async fn router_plain_text_404_is_not_an_object_not_found() {
+    // Gin's answer for a path no route matches (a wrong endpoint), not the platform saying
+    // that an object does not exist: callers must not take it for "deleted".
+    for body in ["404 page not found", "<html>Not Found</html>", ""] {
+        let error = get_error(Canned {
+            status: 404,
+            headers: vec![("content-type", "text/plain".into())],
+            body: body.into(),
+        })
+        .await;
+        assert!(!error.is_not_found(), "{body:?}: {error:?}");
+        assert_eq!(error.status(), Some(404));
+    }
+    let error = get_error(json(404, r#"{"error":"Project not found"}"#)).await;
     assert!(error.is_not_found());
-    assert_eq!(error.api_message(), Some("404 page not found"));
 }
 
 #[tokio::test]
