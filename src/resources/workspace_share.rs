@@ -371,8 +371,9 @@ async fn revoke_keeping_others(platform: &Platform, share: &Share) -> DiagResult
     platform.forget_reads(&share.workspace);
     let mut causes = Vec::new();
     for role in &keep {
+        // Repeated on gateway errors: giving up here takes a role away from the subject.
         match client
-            .grant_permission(&share.workspace, &share.to_permission(role))
+            .grant_permission_repeatedly(&share.workspace, &share.to_permission(role))
             .await
         {
             Ok(()) => {}

@@ -106,6 +106,29 @@ fn destroying_one_role_keeps_the_subjects_other_roles() {
     );
 }
 
+/// Granting the other roles back after the revoke meets gateway errors (and a grant whose
+/// answer is lost): the grants are repeated, so the subject keeps every other role.
+#[test]
+fn roles_granted_back_survive_gateway_errors() {
+    use acp_emulator::{FaultPlan, FaultRule};
+    let h = harness("share-regrant-faults");
+    h.write_config(&(share("view", "user", BOB, "view") + &share("edit", "user", BOB, "edit")));
+    h.apply();
+    assert!(h.emulator.state().grant(WS, "user", BOB, "admin"));
+    let grants = |rule: FaultRule| rule.route("/api/projects/*/permissions").method("POST");
+    h.emulator.state().set_faults(FaultPlan::new(vec![
+        grants(FaultRule::status(502)).count(2),
+        grants(FaultRule::process_then_close()).count(1),
+        grants(FaultRule::status(504)).count(1),
+    ]));
+    h.write_config(&share("edit", "user", BOB, "edit"));
+    let out = h.apply();
+    assert!(out.contains("1 destroyed"), "{out}");
+    assert_eq!(roles_of(&h, "user", BOB), vec!["admin", "edit"]);
+    h.emulator.state().set_faults(FaultPlan::default());
+    h.assert_empty_plan();
+}
+
 #[test]
 fn parallel_destroys_of_one_subject_do_not_interleave() {
     let h = harness("share-parallel");

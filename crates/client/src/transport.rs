@@ -98,6 +98,13 @@ impl Call {
         self
     }
 
+    /// Lets a POST be repeated like a GET: for a write whose repeat the server
+    /// recognises (a second grant of the same role answers 409).
+    pub(crate) fn safe_to_repeat(mut self) -> Self {
+        self.repeat = Repeat::Idempotent;
+        self
+    }
+
     /// Sends the call once, whatever happens: the caller repeats it itself, typically
     /// because a repeat must carry a body rebuilt from fresh data.
     pub(crate) fn single_attempt(mut self) -> Self {

@@ -40,6 +40,28 @@ impl Client {
         self.transport.unit(call).await
     }
 
+    /// [`Client::grant_permission`], repeated after gateway errors, timeouts and
+    /// lost answers like an idempotent call. For a caller that treats
+    /// [`Error::is_conflict`] (the grant is already there) as success, a repeat
+    /// can do no harm, and giving up can cost the subject a role.
+    pub async fn grant_permission_repeatedly(
+        &self,
+        project: &str,
+        permission: &Permission,
+    ) -> Result<(), Error> {
+        let call = Call::new(
+            Method::POST,
+            &["projects", project, "permissions"],
+            format!(
+                "grant {} back to {} {:?} in project {project:?}",
+                permission.role, permission.subject_type, permission.subject_name
+            ),
+        )
+        .json(permission)?
+        .safe_to_repeat();
+        self.transport.unit(call).await
+    }
+
     /// `DELETE /api/projects/{project}/permissions/{subject_type}/{subject_name}`
     /// (204, also when nothing matched). Removes **every** role of the
     /// subject. The name is percent-encoded as one path segment.
