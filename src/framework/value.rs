@@ -106,6 +106,28 @@ impl Value {
         }
     }
 
+    /// This value with every unknown inside it replaced by `null`.
+    pub fn unknowns_to_null(&self) -> Value {
+        match self {
+            Value::Unknown => Value::Null,
+            Value::List(items) => Value::List(items.iter().map(Value::unknowns_to_null).collect()),
+            Value::Set(items) => Value::Set(items.iter().map(Value::unknowns_to_null).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.unknowns_to_null()))
+                    .collect(),
+            ),
+            Value::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.unknowns_to_null()))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
     /// An attribute of an object; `null` when this is not an object or has no such attribute.
     pub fn get(&self, name: &str) -> &Value {
         match self {

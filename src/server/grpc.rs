@@ -125,9 +125,24 @@ impl<P: Provider> ProviderService<P> {
         limit: Duration,
         operation: impl std::future::Future<Output = DiagResult<T>>,
     ) -> DiagResult<T> {
+        self.finished_within_limits(type_name, op, limit, operation)
+            .await
+            .unwrap_or_else(Err)
+    }
+
+    /// Like [`Self::within_limits`], but tells an operation that ended (well or not) from
+    /// one that was abandoned at its time limit or at a stop (`Err`), whose requests the
+    /// platform may still carry out.
+    async fn finished_within_limits<T>(
+        &self,
+        type_name: &str,
+        op: Operation,
+        limit: Duration,
+        operation: impl std::future::Future<Output = DiagResult<T>>,
+    ) -> Result<DiagResult<T>, Diagnostics> {
         let limited = async {
             match tokio::time::timeout(limit, operation).await {
-                Ok(result) => result,
+                Ok(result) => Ok(result),
                 Err(_) => Err(timed_out(type_name, op, limit)),
             }
         };
@@ -145,7 +160,7 @@ impl<P: Provider> ProviderService<P> {
         };
         tokio::pin!(limited);
         tokio::select! {
-            result = &mut limited => result,
+            outcome = &mut limited => outcome,
             () = stopped => Err(cancelled(op != Operation::Read)),
         }
     }
@@ -200,6 +215,20 @@ fn timed_out(type_name: &str, op: Operation, limit: Duration) -> Diagnostics {
 }
 
 /// Carries the configured `timeouts` block into a state the resource built without it.
+/// What to record for a create abandoned at its time limit or at a stop, whose request the
+/// platform may still carry out. When the plan already knew the object's `id` (a workspace's
+/// name, a share's subject and role), the planned object is recorded with what is unknown
+/// left null: Terraform marks it tainted, the next refresh finds out whether it exists, and
+/// the next apply replaces it or creates it. Recording nothing would make an object the
+/// platform did create collide with the next apply's create, forever. Objects whose id only
+/// the platform hands out cannot be recorded this way.
+fn provisional(planned: &Value) -> Value {
+    match planned.get("id") {
+        Value::String(_) => planned.unknowns_to_null(),
+        _ => Value::Null,
+    }
+}
+
 fn keep_timeouts(state: &mut Value, from: &Value) {
     if !state.is_null() {
         state.set(timeouts::BLOCK, from.get(timeouts::BLOCK).clone());
@@ -604,10 +633,13 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         } else if prior.is_null() {
             let limit = entry.timeouts.limit(&planned, Operation::Create);
             let create = imp.create(&mut ctx, &planned, &config);
-            let r = self
-                .within_limits(name, Operation::Create, limit, create)
-                .await;
-            (r, Value::Null)
+            match self
+                .finished_within_limits(name, Operation::Create, limit, create)
+                .await
+            {
+                Ok(r) => (r, Value::Null),
+                Err(abandoned) => (Err(abandoned), provisional(&planned)),
+            }
         } else {
             let limit = entry.timeouts.limit(&planned, Operation::Update);
             let update = imp.update(&mut ctx, &prior, &planned, &config);

@@ -696,10 +696,12 @@ fn ctrl_c_during_a_create_longer_than_the_grace_stops_promptly_and_the_next_appl
         "a change abandoned in flight warns that the platform may still make it:\n{}",
         run.output
     );
+    // A create given up is recorded (tainted) under the name it was planned with, so that
+    // the next refresh looks for it whether or not the platform went on to create it.
     assert_eq!(
-        h.state_values("acp_workspace.w"),
-        serde_json::Value::Null,
-        "a create given up is not in the state"
+        h.state_values("acp_workspace.w")["id"],
+        "team-interrupt",
+        "a create given up is recorded under its planned id"
     );
     // Let the held-back request reach the emulator's handler (or be dropped with its
     // connection) before the next apply, so that the outcome does not depend on a race.

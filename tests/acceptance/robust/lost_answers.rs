@@ -155,3 +155,55 @@ fn secret_and_storage_whose_write_answer_was_lost_are_recognised() {
         }
     }
 }
+
+/// A create cut off by the resource's own `timeouts` while the platform still carries it out
+/// (its answer comes after the limit): the object is recorded as tainted, so the next apply
+/// finds it and replaces it instead of failing with "already exists" on every run.
+#[test]
+fn create_cut_off_by_its_time_limit_converges_on_the_next_apply() {
+    for (label, route, block) in [
+        (
+            "workspace",
+            "/api/projects",
+            format!(
+                "resource \"acp_workspace\" \"w\" {{\n  name = \"{WS}\"\n  \
+                 timeouts {{\n    create = \"2s\"\n  }}\n}}\n"
+            ),
+        ),
+        (
+            "share",
+            "/api/projects/*/permissions",
+            format!(
+                "resource \"acp_workspace_share\" \"bob\" {{\n  workspace = \"{WS}\"\n  \
+                 subject_type = \"user\"\n  subject_name = \"bob@example.com\"\n  \
+                 role = \"edit\"\n  timeouts {{\n    create = \"2s\"\n  }}\n}}\n"
+            ),
+        ),
+    ] {
+        let h = Harness::new(&format!("cut-off-{label}"));
+        if label == "share" {
+            assert!(h.emulator.state().create_project(WS, Some(USERNAME)));
+        }
+        h.write_config(&block);
+        h.emulator
+            .state()
+            .set_faults(lose_first(route, FaultRule::late(Duration::from_secs(4))));
+        let out = h.run(&["apply", "-auto-approve", "-no-color"]);
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{label}");
+        assert!(text.contains("Timed out after 2s"), "{label}: {text}");
+        // Let the platform finish what it was asked.
+        std::thread::sleep(Duration::from_secs(3));
+        let out = h.apply();
+        assert!(!out.contains("already exists"), "{label}: {out}");
+        h.assert_empty_plan();
+        match label {
+            "workspace" => assert_eq!(h.emulator.state().project_names(), vec![WS]),
+            _ => assert!(h.emulator.state().permissions(WS).contains(&(
+                "user".into(),
+                "bob@example.com".into(),
+                "edit".into()
+            ))),
+        }
+    }
+}
