@@ -234,12 +234,20 @@ impl Provider for AcpProvider {
             }
             Some(Ok(url)) => Some(url),
         };
-        if token.is_none() {
-            errors.push(setting_error(
+        match token.as_deref() {
+            None => errors.push(setting_error(
                 &TOKEN,
                 "Missing provider setting",
                 "No API token is set.",
-            ));
+            )),
+            // Usually an unset variable inside quotes, or a stray newline from a file.
+            Some(t) if t.trim().is_empty() || t.trim() != t => errors.push(setting_error(
+                &TOKEN,
+                "Invalid provider setting",
+                "The API token is blank or starts or ends with whitespace (a newline read \
+                 from a file, for instance); no platform token does.",
+            )),
+            Some(_) => {}
         }
         let request_timeout = match setting(config, &REQUEST_TIMEOUT) {
             None => DEFAULT_REQUEST_TIMEOUT,

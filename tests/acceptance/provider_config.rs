@@ -33,6 +33,29 @@ fn an_empty_token_in_the_block_counts_as_missing() {
 }
 
 #[test]
+fn a_blank_or_padded_token_is_refused_before_any_call() {
+    for (label, block, env) in [
+        ("block", "token = \"  \"", None),
+        ("env", "", Some(" ")),
+        ("newline", "token = \"abc-token\\n\"", None),
+    ] {
+        let mut h = Harness::new(&format!("cfg-blank-token-{label}"));
+        if let Some(value) = env {
+            h.env("ACP_TOKEN", value);
+        }
+        h.write_config(&format!(
+            "provider \"acp\" {{\n  {block}\n}}\n{READ_WORKSPACES}"
+        ));
+        let stderr = stderr_of(&h, &["plan", "-no-color"]);
+        assert!(
+            stderr.contains("Invalid provider setting: token") && stderr.contains("ACP_TOKEN"),
+            "{label}: {stderr}"
+        );
+        assert_eq!(h.emulator.state().total_requests(), 0, "{label}");
+    }
+}
+
+#[test]
 fn a_user_name_that_cannot_be_sent_is_reported_against_username() {
     let h = Harness::new("cfg-bad-username");
     h.write_config(&format!(
