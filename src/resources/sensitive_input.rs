@@ -11,6 +11,9 @@
 
 use crate::framework::{Attribute, AttributePath, Diagnostic, Diagnostics, Value};
 
+/// The most a Kubernetes Secret holds, and so the most any one value can be.
+const MAX_SECRET_BYTES: usize = 1024 * 1024;
+
 /// The three attribute names of one secret input.
 pub(crate) struct SensitiveInput {
     /// The attribute kept in state, e.g. `value`.
@@ -77,6 +80,24 @@ impl SensitiveInput {
                 )
                 .at(AttributePath::root(plain)),
             );
+        }
+        for attribute in [plain, write_only] {
+            if let Some(len) = config.get(attribute).as_str().map(str::len) {
+                if len > MAX_SECRET_BYTES {
+                    diags.push(
+                        Diagnostic::error(
+                            format!("{attribute} too large"),
+                            format!(
+                                "The platform keeps a workspace's secrets in one Kubernetes \
+                                 Secret, which holds at most 1 MiB in all; this value alone \
+                                 has {len} bytes. Keep large data elsewhere (for example in \
+                                 the workspace's storage) and pass a reference."
+                            ),
+                        )
+                        .at(AttributePath::root(attribute)),
+                    );
+                }
+            }
         }
         if version_set && !wo_set {
             diags.push(
@@ -154,6 +175,22 @@ mod tests {
         assert_eq!(
             paths(&config("s".into(), Value::Null, 2.into())),
             vec![AttributePath::root("value_wo_version")]
+        );
+    }
+
+    #[test]
+    fn values_larger_than_a_kubernetes_secret_are_refused() {
+        let at_limit = "x".repeat(MAX_SECRET_BYTES);
+        assert!(paths(&config(at_limit.as_str().into(), Value::Null, Value::Null)).is_empty());
+        // Counted in bytes: 2-byte characters reach the limit at half the characters.
+        let over = "é".repeat(MAX_SECRET_BYTES / 2 + 1);
+        assert_eq!(
+            paths(&config(over.as_str().into(), Value::Null, Value::Null)),
+            vec![AttributePath::root("value")]
+        );
+        assert_eq!(
+            paths(&config(Value::Null, over.as_str().into(), 1.into())),
+            vec![AttributePath::root("value_wo")]
         );
     }
 

@@ -79,6 +79,8 @@ fn refused_cases() -> Vec<(String, &'static str, &'static str, String)> {
         ],
     );
     add("acp_workspace_secret", "workspace", vec![long(64)]);
+    // More than the 1 MiB a Kubernetes Secret holds.
+    add("acp_workspace_secret", "value", vec![long(1024 * 1024 + 1)]);
     add(
         "acp_workspace_storage",
         "endpoint",
