@@ -17,11 +17,13 @@ pub const CLOCK_SKEW: Duration = Duration::minutes(2);
 pub const MAX_CREATE_ATTEMPTS: u32 = 5;
 
 /// True when the platform may have acted on a request whose answer we did not get: a gateway
-/// answered 502 or 504, the attempt timed out, or the connection broke after it was made.
+/// answered 502 or 504, the attempt timed out, the connection broke after it was made, or a
+/// success answer arrived that could not be read (the platform certainly acted then).
 pub fn is_lost_answer(err: &Error) -> bool {
     matches!(err.status(), Some(502 | 504))
         || err.is_timeout()
         || (matches!(err, Error::Transport { .. }) && !err.is_connect())
+        || matches!(err, Error::Decode { .. })
 }
 
 /// True when `creation_timestamp` (RFC 3339) lies after `started` minus [`CLOCK_SKEW`]: the

@@ -14,7 +14,7 @@ use acp_client::{CreateAccessKey, CreatedAccessKey, Error};
 
 use crate::framework::{DiagResult, Diagnostic};
 use crate::platform::Platform;
-use crate::resilience::lost::is_lost_answer;
+use crate::resilience::lost::{is_lost_answer, MAX_CREATE_ATTEMPTS};
 use crate::resilience::role::needs_role;
 use crate::resilience::wait::{eventually, in_workspace, LIST_LAG_WAIT};
 
@@ -49,8 +49,9 @@ pub(crate) async fn create_key(
         };
 
     let mut warnings = Vec::new();
-    let mut retried = false;
+    let mut attempt = 0;
     let key = loop {
+        attempt += 1;
         let created = in_workspace(platform, workspace, || {
             client.create_key(workspace, request)
         })
@@ -60,15 +61,14 @@ pub(crate) async fn create_key(
             Ok(key) => break key,
             Err(e) => e,
         };
-        if is_lost_answer(&e) && !retried {
-            retried = true;
+        if is_lost_answer(&e) && attempt < MAX_CREATE_ATTEMPTS {
             let cleanup = remove_partial_keys(platform, workspace, name, &before).await;
             tracing::info!(key = %name, error = %e, "key create answer lost; creating again");
             warnings.push(Diagnostic::warning(
                 format!("API key {name:?} created a second time"),
                 format!(
                     "The platform's answer to the create request was lost ({}), so the new \
-                     key's token never arrived. Keys left by that request were removed and \
+                     key's token never arrived. Any key that request left was removed and \
                      the key was created again.{cleanup}",
                     cause(&e)
                 ),
@@ -107,10 +107,10 @@ pub(crate) async fn create_key(
     })
 }
 
-/// Server errors and timeouts may come after the platform's first step succeeded; client
-/// errors (validation, identity) come before anything is created.
+/// Server errors and lost answers may come after the platform's first step succeeded;
+/// client errors (validation, identity) come before anything is created.
 fn may_have_left_a_key(err: &Error) -> bool {
-    err.status().is_some_and(|s| s >= 500) || err.is_timeout()
+    err.status().is_some_and(|s| s >= 500) || is_lost_answer(err)
 }
 
 /// Deletes keys named `name` that appeared since `before`; returns sentences for the error

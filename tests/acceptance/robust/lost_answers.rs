@@ -207,3 +207,60 @@ fn create_cut_off_by_its_time_limit_converges_on_the_next_apply() {
         }
     }
 }
+
+/// Answers lost twice in a row, and a success answer the provider cannot read (the platform
+/// acted, but the body is not what the API returns): the key create is repeated until one
+/// answer arrives, and every key a lost answer left behind is removed.
+#[test]
+fn key_create_survives_repeated_and_unreadable_answers() {
+    use acp_emulator::BodyShape;
+    for (label, rules) in [
+        (
+            "closed-twice",
+            vec![FaultRule::process_then_close().count(2)],
+        ),
+        (
+            "unreadable",
+            vec![FaultRule::malformed(BodyShape::NullFields).count(1)],
+        ),
+    ] {
+        let h = Harness::new(&format!("lost-key-{label}"));
+        assert!(h.emulator.state().create_project(WS, Some(USERNAME)));
+        h.write_config(&format!(
+            "resource \"acp_api_key\" \"ci\" {{\n  workspace = \"{WS}\"\n  name = \"ci\"\n  \
+             role = \"edit\"\n}}\n"
+        ));
+        let rules = rules
+            .into_iter()
+            .map(|r| r.route("/api/projects/*/keys").method("POST"))
+            .collect();
+        h.emulator.state().set_faults(FaultPlan::new(rules));
+        h.apply();
+        let keys = h.emulator.state().keys(WS);
+        assert_eq!(keys.len(), 1, "{label}: no key left behind: {keys:?}");
+        let state = h.state_values("acp_api_key.ci");
+        assert_eq!(state["id"], keys[0].id.as_str(), "{label}");
+        assert_eq!(state["key"].as_str(), keys[0].token.as_deref(), "{label}");
+        h.assert_empty_plan();
+    }
+}
+
+/// A workspace create answered with a success body the provider cannot read: the workspace
+/// exists, so it is adopted rather than reported as existing on every later apply.
+#[test]
+fn workspace_whose_create_answer_was_unreadable_is_adopted() {
+    use acp_emulator::BodyShape;
+    let h = Harness::new("lost-ws-unreadable");
+    h.write_config(&format!(
+        "resource \"acp_workspace\" \"w\" {{\n  name = \"{WS}\"\n}}\n"
+    ));
+    h.emulator.state().set_faults(lose_first(
+        "/api/projects",
+        FaultRule::malformed(BodyShape::NullFields),
+    ));
+    let out = h.apply();
+    assert_fired(&h);
+    assert!(out.contains("adopted after a lost answer"), "{out}");
+    assert_eq!(h.emulator.state().project_names(), vec![WS]);
+    h.assert_empty_plan();
+}
