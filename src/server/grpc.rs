@@ -229,6 +229,20 @@ fn provisional(planned: &Value) -> Value {
     }
 }
 
+/// Says that an abandoned create could not be recorded, so that an object the platform still
+/// creates is looked for instead of lingering unseen beside the next apply's new one.
+fn unrecorded_create(type_name: &str) -> Diagnostic {
+    Diagnostic::warning(
+        format!("Abandoned {type_name} create is not in the state"),
+        format!(
+            "The platform assigns this {type_name}'s id, so the create abandoned here cannot \
+             be recorded. If the platform still carries it out, the object exists outside \
+             Terraform and the next apply creates another one: list the workspace's objects \
+             and delete or import the extra one."
+        ),
+    )
+}
+
 fn keep_timeouts(state: &mut Value, from: &Value) {
     if !state.is_null() {
         state.set(timeouts::BLOCK, from.get(timeouts::BLOCK).clone());
@@ -638,7 +652,13 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
                 .await
             {
                 Ok(r) => (r, Value::Null),
-                Err(abandoned) => (Err(abandoned), provisional(&planned)),
+                Err(mut abandoned) => {
+                    let recorded = provisional(&planned);
+                    if recorded.is_null() {
+                        abandoned.push(unrecorded_create(name));
+                    }
+                    (Err(abandoned), recorded)
+                }
             }
         } else {
             let limit = entry.timeouts.limit(&planned, Operation::Update);

@@ -264,3 +264,31 @@ fn workspace_whose_create_answer_was_unreadable_is_adopted() {
     assert_eq!(h.emulator.state().project_names(), vec![WS]);
     h.assert_empty_plan();
 }
+
+/// A key create cut off by its time limit cannot be recorded (the platform assigns the id), so
+/// the run says so, and which key to look for, rather than staying silent about a key that may
+/// exist outside Terraform.
+#[test]
+fn key_create_cut_off_by_its_time_limit_warns_that_it_is_unrecorded() {
+    let h = Harness::new("cut-off-key");
+    assert!(h.emulator.state().create_project(WS, Some(USERNAME)));
+    h.write_config(&format!(
+        "resource \"acp_api_key\" \"ci\" {{\n  workspace = \"{WS}\"\n  name = \"ci\"\n  \
+         role = \"edit\"\n  timeouts {{\n    create = \"2s\"\n  }}\n}}\n"
+    ));
+    h.emulator.state().set_faults(lose_first(
+        "/api/projects/*/keys",
+        FaultRule::late(Duration::from_secs(4)),
+    ));
+    let out = h.run(&["apply", "-auto-approve", "-no-color"]);
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Timed out after 2s"), "{text}");
+    assert!(
+        flat.contains("Abandoned acp_api_key create is not in the state"),
+        "{text}"
+    );
+    assert_eq!(h.state_values("acp_api_key.ci"), serde_json::Value::Null);
+}
