@@ -53,6 +53,14 @@ pub fn check_endpoint(endpoint: &str) -> Result<(), String> {
     if endpoint.trim() != endpoint {
         return Err("Remove the white space around the URL.".to_string());
     }
+    // The parser also drops tabs and newlines inside the URL, so what it checks would not be
+    // what the platform stores and session runners use.
+    if endpoint
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err("Remove the white space and control characters from the URL.".to_string());
+    }
     let url = url::Url::parse(endpoint).map_err(|e| {
         format!("Must be an absolute URL such as https://s3.eu-west-1.amazonaws.com ({e}).")
     })?;
@@ -406,6 +414,9 @@ mod tests {
             "ftp://files.example.com",
             "https://user:pw@s3.example.com",
             "https://s3.example.com/?x=1",
+            "https://s3.exa\tmple.com",
+            "https://s3.example.com/a\nb",
+            "https://s3 .example.com",
             "",
             "https://",
         ] {
