@@ -186,7 +186,8 @@ pub fn api_error(action: &str, err: &Error) -> Diagnostic {
         Some(status) => format!("The platform answered HTTP {status}: {cause}."),
         None if err.is_connect() && mentions_certificate(err) => format!(
             "The platform's TLS certificate was not accepted: {}. If the platform uses a \
-             private CA, give it in `ca_cert_pem` in the provider block or ACP_CA_CERT_PEM.",
+             private CA, give it in `ca_cert_pem` in the provider block or ACP_CA_CERT_PEM; \
+             if the certificate names another host, use that host in `endpoint`.",
             cause_chain(err)
         ),
         None if err.is_connect() => format!(

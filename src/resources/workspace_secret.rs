@@ -224,8 +224,8 @@ impl Resource<Platform> for WorkspaceSecretResource {
              not overwrite each other, and a write the platform turns away (busy, rate \
              limited) is repeated from a fresh read, so a key changed elsewhere meanwhile is \
              kept. The platform offers no version check, so a write made elsewhere (web UI, \
-             another Terraform run) in the instant between the provider's read and its write \
-             can still be lost.",
+             another Terraform run) between the provider's read and its write (one round trip \
+             to the platform, longer when the platform is slow) can still be lost.",
             attributes,
         )
     }

@@ -38,8 +38,9 @@ struct Args {
     access_cache: bool,
     /// Fault rule as comma-separated key=value pairs, e.g.
     /// 'route=/api/projects/*/keys,method=POST,status=503,rate=0.2'; may be repeated.
-    /// Keys: route, method, action (status|latency|close|late|process_then_close), status,
-    /// retry_after, body, latency_ms, delay_ms, rate, count.
+    /// Keys: route, method, action (status|latency|close|late|process_then_close|malformed),
+    /// status, retry_after, body, latency_ms, delay_ms, shape (for malformed: invalid_json,
+    /// html, empty, null, empty_object, null_fields, extra_fields, stale_list), rate, count.
     #[arg(long = "fault", value_name = "SPEC")]
     faults: Vec<FaultRule>,
     /// Seed of the fault decisions, to replay a run; without it one is picked and logged.
