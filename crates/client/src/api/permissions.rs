@@ -28,16 +28,7 @@ impl Client {
         project: &str,
         permission: &Permission,
     ) -> Result<(), Error> {
-        let call = Call::new(
-            Method::POST,
-            &["projects", project, "permissions"],
-            format!(
-                "grant {} to {} {:?} in project {project:?}",
-                permission.role, permission.subject_type, permission.subject_name
-            ),
-        )
-        .json(permission)?;
-        self.transport.unit(call).await
+        self.transport.unit(grant(project, permission)?).await
     }
 
     /// [`Client::grant_permission`], repeated after gateway errors, timeouts and
@@ -49,16 +40,7 @@ impl Client {
         project: &str,
         permission: &Permission,
     ) -> Result<(), Error> {
-        let call = Call::new(
-            Method::POST,
-            &["projects", project, "permissions"],
-            format!(
-                "grant {} back to {} {:?} in project {project:?}",
-                permission.role, permission.subject_type, permission.subject_name
-            ),
-        )
-        .json(permission)?
-        .safe_to_repeat();
+        let call = grant(project, permission)?.safe_to_repeat();
         self.transport.unit(call).await
     }
 
@@ -84,4 +66,17 @@ impl Client {
         );
         self.transport.unit(call).await
     }
+}
+
+/// The grant request shared by the single and the repeated form.
+fn grant(project: &str, permission: &Permission) -> Result<Call, Error> {
+    Call::new(
+        Method::POST,
+        &["projects", project, "permissions"],
+        format!(
+            "grant {} to {} {:?} in project {project:?}",
+            permission.role, permission.subject_type, permission.subject_name
+        ),
+    )
+    .json(permission)
 }
