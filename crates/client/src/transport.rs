@@ -339,7 +339,10 @@ impl Transport {
 
     /// Builds an [`Error::Api`] from a non-2xx answer.
     fn api_error(&self, call: &Call, answer: &Answer, retry_after: Option<Duration>) -> Error {
+        // The backend's error body has exactly one key. A gateway's JSON (`{"status":
+        // 404, "error": "Not Found", "path": ...}`) must not pass for the platform's.
         #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
         struct ErrorBody {
             error: String,
         }

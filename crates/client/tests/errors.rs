@@ -96,6 +96,11 @@ async fn router_plain_text_404_is_not_an_object_not_found() {
         assert!(!error.is_not_found(), "{body:?}: {error:?}");
         assert_eq!(error.status(), Some(404));
     }
+    // A gateway's JSON that merely has an `error` field among others.
+    let gateway =
+        r#"{"timestamp":"2026-01-01T00:00:00Z","status":404,"error":"Not Found","path":"/x"}"#;
+    let error = get_error(json(404, gateway)).await;
+    assert!(!error.is_not_found(), "{error:?}");
     let error = get_error(json(404, r#"{"error":"Project not found"}"#)).await;
     assert!(error.is_not_found());
 }
