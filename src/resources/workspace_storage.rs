@@ -61,6 +61,15 @@ pub fn check_endpoint(endpoint: &str) -> Result<(), String> {
     {
         return Err("Remove the white space and control characters from the URL.".to_string());
     }
+    // Invisible characters (zero-width space, soft hyphen, byte order mark) would be stored
+    // as typed and make the host unresolvable; international names have an ASCII form.
+    if !endpoint.is_ascii() {
+        return Err(
+            "Use only ASCII characters in the URL (the punycode form for an international \
+             host name); this one has characters that may be invisible."
+                .to_string(),
+        );
+    }
     let url = url::Url::parse(endpoint).map_err(|e| {
         format!("Must be an absolute URL such as https://s3.eu-west-1.amazonaws.com ({e}).")
     })?;
@@ -417,6 +426,8 @@ mod tests {
             "https://s3.exa\tmple.com",
             "https://s3.example.com/a\nb",
             "https://s3 .example.com",
+            "https://s3.example.com\u{200b}",
+            "https://s3.exam\u{ad}ple.com",
             "",
             "https://",
         ] {
