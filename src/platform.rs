@@ -187,8 +187,9 @@ pub fn api_error(action: &str, err: &Error) -> Diagnostic {
         None if err.is_connect() && mentions_certificate(err) => format!(
             "The platform's TLS certificate was not accepted: {}. If the platform uses a \
              private CA, give it in `ca_cert_pem` in the provider block or ACP_CA_CERT_PEM; \
-             if the certificate names another host, use that host in `endpoint`.",
-            cause_chain(err)
+             if the certificate names another host, use that host in `endpoint`.{}",
+            cause_chain(err),
+            self_signed_ca_hint(err)
         ),
         None if err.is_connect() => format!(
             "Could not connect to the platform: {}. Check `endpoint` in the provider block \
@@ -218,6 +219,19 @@ pub(crate) fn cause_chain(err: &Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// Extra advice for a certificate refused because it is itself marked as a CA: what
+/// `openssl req -x509` makes by default, and what rustls will not take as a server's own.
+pub(crate) fn self_signed_ca_hint(err: &Error) -> &'static str {
+    if cause_chain(err).contains("CaUsedAsEndEntity") {
+        " The platform presents a certificate marked as a CA (basicConstraints CA:TRUE, the \
+         default of `openssl req -x509`), which is refused as a server's own certificate even \
+         when trusted: serve a certificate signed by that CA, or re-create the self-signed one \
+         with basicConstraints=CA:FALSE."
+    } else {
+        ""
+    }
 }
 
 pub(crate) fn mentions_certificate(err: &Error) -> bool {

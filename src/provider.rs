@@ -112,7 +112,7 @@ fn credential_error(problem: CredentialProblem) -> Diagnostic {
             &CA_CERT_PEM,
             "The platform's TLS certificate was not accepted",
             &format!(
-                "{cause}. If the platform uses a private CA, give its certificate in PEM \
+                "{cause} If the platform uses a private CA, give its certificate in PEM \
                  form; if the certificate names another host, use that host in `endpoint`."
             ),
         ),

@@ -56,9 +56,11 @@ fn verdict(err: &Error) -> Result<(), CredentialProblem> {
         return Err(CredentialProblem::TokenRejected(said));
     }
     if err.is_connect() && crate::platform::mentions_certificate(err) {
-        return Err(CredentialProblem::CertificateRejected(
+        return Err(CredentialProblem::CertificateRejected(format!(
+            "{}.{}",
             crate::platform::cause_chain(err),
-        ));
+            crate::platform::self_signed_ca_hint(err)
+        )));
     }
     if err.status() == Some(404) && !err.is_not_found() {
         let said = err.api_message().unwrap_or("404").to_string();

@@ -240,3 +240,33 @@ fn a_platform_behind_a_private_ca_is_trusted_only_through_ca_cert_pem() {
         "{text}"
     );
 }
+
+/// A self-signed certificate made as `openssl req -x509` makes it (marked as a CA) is refused
+/// by rustls as a server's own certificate even when given in `ca_cert_pem`; the error must
+/// say why and how to re-create it, not only ask for the CA again.
+#[test]
+fn a_self_signed_certificate_marked_as_a_ca_is_explained() {
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params =
+        rcgen::CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .expect("params");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).expect("self-signed");
+    let config = Config {
+        tls: Some((cert.pem(), key.serialize_pem())),
+        ..Config::default()
+    };
+    let h = Harness::with_emulator("sec-tls-ca-leaf", config);
+    let pem_path = h.dir.path().join("self.pem");
+    std::fs::write(&pem_path, cert.pem()).expect("write pem");
+    h.write_config(&format!(
+        "provider \"acp\" {{\n  ca_cert_pem = file(\"{}\")\n}}\n\
+         resource \"acp_workspace\" \"w\" {{\n  name = \"tls-team\"\n}}\n",
+        pem_path.display()
+    ));
+    let (code, text) = h.plan();
+    assert_eq!(code, 1, "{text}");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("basicConstraints=CA:FALSE"), "{text}");
+    assert!(flat.contains("ca_cert_pem"), "{text}");
+}
