@@ -242,7 +242,8 @@ impl Provider for AcpProvider {
                 "No API token is set.",
             )),
             // Usually an unset variable inside quotes, or a stray newline from a file.
-            Some(t) if t.trim().is_empty() || t.trim() != t => errors.push(setting_error(
+            // (An empty token counts as unset, so a padded one covers the blank ones.)
+            Some(t) if t.trim() != t => errors.push(setting_error(
                 &TOKEN,
                 "Invalid provider setting",
                 "The API token is blank or starts or ends with whitespace (a newline read \

@@ -53,20 +53,13 @@ pub fn check_endpoint(endpoint: &str) -> Result<(), String> {
     if endpoint.trim() != endpoint {
         return Err("Remove the white space around the URL.".to_string());
     }
-    // The parser also drops tabs and newlines inside the URL, so what it checks would not be
-    // what the platform stores and session runners use.
-    if endpoint
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err("Remove the white space and control characters from the URL.".to_string());
-    }
-    // Invisible characters (zero-width space, soft hyphen, byte order mark) would be stored
-    // as typed and make the host unresolvable; international names have an ASCII form.
-    if !endpoint.is_ascii() {
+    // The parser drops tabs and newlines inside a URL, so what it checks would not be what
+    // the platform stores and session runners use; invisible characters (zero-width space,
+    // soft hyphen) would make the host unresolvable. International names have an ASCII form.
+    if !endpoint.chars().all(|c| c.is_ascii_graphic()) {
         return Err(
-            "Use only ASCII characters in the URL (the punycode form for an international \
-             host name); this one has characters that may be invisible."
+            "Use only visible ASCII characters in the URL: no white space or control \
+             characters, and the punycode form for an international host name."
                 .to_string(),
         );
     }

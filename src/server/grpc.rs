@@ -214,7 +214,6 @@ fn timed_out(type_name: &str, op: Operation, limit: Duration) -> Diagnostics {
     .into()
 }
 
-/// Carries the configured `timeouts` block into a state the resource built without it.
 /// What to record for a create abandoned at its time limit or at a stop, whose request the
 /// platform may still carry out. When the plan already knew the object's `id` (a workspace's
 /// name, a share's subject and role), the planned object is recorded with what is unknown
@@ -243,6 +242,7 @@ fn unrecorded_create(type_name: &str) -> Diagnostic {
     )
 }
 
+/// Carries the configured `timeouts` block into a state the resource built without it.
 fn keep_timeouts(state: &mut Value, from: &Value) {
     if !state.is_null() {
         state.set(timeouts::BLOCK, from.get(timeouts::BLOCK).clone());

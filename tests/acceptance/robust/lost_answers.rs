@@ -15,6 +15,18 @@ fn lose_first(route: &str, rule: FaultRule) -> FaultPlan {
     FaultPlan::new(vec![rule.route(route).method("POST").count(1)]).with_seed(1)
 }
 
+/// A harness whose workspace exists, configured with the API key `acp_api_key.ci`; `extra`
+/// goes into its block as written (a `timeouts` block, say).
+fn key_harness(test: &str, extra: &str) -> Harness {
+    let h = Harness::new(test);
+    assert!(h.emulator.state().create_project(WS, Some(USERNAME)));
+    h.write_config(&format!(
+        "resource \"acp_api_key\" \"ci\" {{\n  workspace = \"{WS}\"\n  name = \"ci\"\n  \
+         role = \"edit\"\n{extra}}}\n"
+    ));
+    h
+}
+
 fn assert_fired(h: &Harness) {
     let fired: u64 = h.emulator.state().fault_counts().values().sum();
     assert_eq!(fired, 1, "{:?}", h.emulator.state().fault_counts());
@@ -71,12 +83,7 @@ fn share_whose_grant_answer_was_lost_is_recognised() {
 
 #[test]
 fn api_key_whose_create_answer_was_lost_is_replaced_once_with_a_warning() {
-    let h = Harness::new("lost-key");
-    assert!(h.emulator.state().create_project(WS, Some(USERNAME)));
-    h.write_config(&format!(
-        "resource \"acp_api_key\" \"ci\" {{\n  workspace = \"{WS}\"\n  name = \"ci\"\n  \
-         role = \"edit\"\n}}\n"
-    ));
+    let h = key_harness("lost-key", "");
     h.emulator.state().set_faults(lose_first(
         "/api/projects/*/keys",
         FaultRule::process_then_close(),
@@ -224,12 +231,7 @@ fn key_create_survives_repeated_and_unreadable_answers() {
             vec![FaultRule::malformed(BodyShape::NullFields).count(1)],
         ),
     ] {
-        let h = Harness::new(&format!("lost-key-{label}"));
-        assert!(h.emulator.state().create_project(WS, Some(USERNAME)));
-        h.write_config(&format!(
-            "resource \"acp_api_key\" \"ci\" {{\n  workspace = \"{WS}\"\n  name = \"ci\"\n  \
-             role = \"edit\"\n}}\n"
-        ));
+        let h = key_harness(&format!("lost-key-{label}"), "");
         let rules = rules
             .into_iter()
             .map(|r| r.route("/api/projects/*/keys").method("POST"))
@@ -270,12 +272,7 @@ fn workspace_whose_create_answer_was_unreadable_is_adopted() {
 /// exist outside Terraform.
 #[test]
 fn key_create_cut_off_by_its_time_limit_warns_that_it_is_unrecorded() {
-    let h = Harness::new("cut-off-key");
-    assert!(h.emulator.state().create_project(WS, Some(USERNAME)));
-    h.write_config(&format!(
-        "resource \"acp_api_key\" \"ci\" {{\n  workspace = \"{WS}\"\n  name = \"ci\"\n  \
-         role = \"edit\"\n  timeouts {{\n    create = \"2s\"\n  }}\n}}\n"
-    ));
+    let h = key_harness("cut-off-key", "  timeouts {\n    create = \"2s\"\n  }\n");
     h.emulator.state().set_faults(lose_first(
         "/api/projects/*/keys",
         FaultRule::late(Duration::from_secs(4)),
